@@ -1,0 +1,1 @@
+// Public API of core/auth (re-exported by ../index.ts).

@@ -1,0 +1,1 @@
+// Public API of core/crypto (re-exported by ../index.ts).

@@ -1,0 +1,1 @@
+// Public API of core/ids (re-exported by ../index.ts).

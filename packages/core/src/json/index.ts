@@ -1,0 +1,1 @@
+// Public API of core/json (re-exported by ../index.ts).

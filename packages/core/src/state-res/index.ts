@@ -1,0 +1,1 @@
+// Public API of core/state-res (re-exported by ../index.ts).

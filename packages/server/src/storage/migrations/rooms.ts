@@ -1,0 +1,94 @@
+// Rooms area schema (WAVE2 contract "Room data model"): rooms, events (one copy
+// of each event, with its stream position), current_state, transaction IDs,
+// aliases, forgotten rooms.
+//
+// NOTSPEC-ish simplification: rooms created here have linear history, so the
+// state at an event is, for each (type, state_key), the latest state event with
+// stream_pos <= that event's stream_pos (see ARCHITECTURE.md "Rooms").
+import type { Migration } from '../migrate.js';
+
+export const rooms001: Migration = {
+  id: 'rooms-001',
+  async up(db, ddl) {
+    await db.schema
+      .createTable('rooms')
+      .addColumn('room_nid', ddl.autoId.type, ddl.autoId.modify)
+      .addColumn('room_id', 'text', (c) => c.notNull().unique())
+      .addColumn('room_version', 'text', (c) => c.notNull())
+      .addColumn('creator', 'text', (c) => c.notNull())
+      // Published in the room directory (client-server-api "Published room directory").
+      .addColumn('is_public', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_ts', ddl.bigint, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('events')
+      // Assigned by the event persister (one writer process), not by the engine.
+      .addColumn('event_nid', ddl.bigint, (c) => c.primaryKey())
+      .addColumn('event_id', 'text', (c) => c.notNull().unique())
+      .addColumn('room_nid', ddl.bigint, (c) => c.notNull())
+      .addColumn('stream_pos', ddl.bigint, (c) => c.notNull().unique())
+      .addColumn('depth', ddl.bigint, (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('state_key', 'text')
+      .addColumn('sender', 'text', (c) => c.notNull())
+      .addColumn('origin_server_ts', ddl.bigint, (c) => c.notNull())
+      // The PDU exactly as signed (canonical JSON).
+      .addColumn('json', 'text', (c) => c.notNull())
+      // event_id of the m.room.redaction that redacted it: readers serve it redacted.
+      .addColumn('redacted_by', 'text')
+      // content.membership of m.room.member events.
+      .addColumn('membership', 'text')
+      // Server-side unsigned data computed when the event was written, as JSON:
+      // { replaces_state, prev_content, prev_sender } for state events that
+      // replaced an earlier one. Merged into `unsigned` by toClientEvent.
+      .addColumn('unsigned_json', 'text')
+      .execute();
+    await db.schema.createIndex('events_room_stream').on('events').columns(['room_nid', 'stream_pos']).execute();
+    await db.schema
+      .createIndex('events_room_state')
+      .on('events')
+      .columns(['room_nid', 'type', 'state_key', 'stream_pos'])
+      .execute();
+
+    await db.schema
+      .createTable('current_state')
+      .addColumn('room_nid', ddl.bigint, (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('state_key', 'text', (c) => c.notNull())
+      .addColumn('event_nid', ddl.bigint, (c) => c.notNull())
+      .addColumn('membership', 'text')
+      .addPrimaryKeyConstraint('current_state_pk', ['room_nid', 'type', 'state_key'])
+      .execute();
+    // "Rooms where user X is joined/invited": type = 'm.room.member' and state_key = X.
+    await db.schema.createIndex('current_state_type_key').on('current_state').columns(['type', 'state_key']).execute();
+
+    await db.schema
+      .createTable('event_txns')
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('device_id', 'text', (c) => c.notNull())
+      .addColumn('txn_id', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('created_ts', ddl.bigint, (c) => c.notNull())
+      .addUniqueConstraint('event_txns_unique', ['user_id', 'device_id', 'txn_id'])
+      .execute();
+    // Readers add unsigned.transaction_id for the sending device.
+    await db.schema.createIndex('event_txns_event').on('event_txns').columns(['event_id']).execute();
+
+    await db.schema
+      .createTable('room_aliases')
+      .addColumn('alias', 'text', (c) => c.primaryKey())
+      .addColumn('room_id', 'text', (c) => c.notNull())
+      .addColumn('creator', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('room_aliases_room').on('room_aliases').columns(['room_id']).execute();
+
+    // POST /rooms/{roomId}/forget: the user no longer sees the room.
+    await db.schema
+      .createTable('room_forgotten')
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('room_id', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('room_forgotten_pk', ['user_id', 'room_id'])
+      .execute();
+  },
+};

@@ -1,0 +1,116 @@
+// Storage port of the rooms area (WAVE2 "Room data model"). Other areas read
+// rooms and events through these functions; only the event persister writes.
+
+export interface RoomRecord {
+  roomNid: number;
+  roomId: string;
+  roomVersion: string;
+  creator: string;
+  /** Published in the room directory. */
+  isPublic: boolean;
+  createdTs: number;
+}
+
+/** One row of `events`, with the room ID joined in. */
+export interface EventRow {
+  eventNid: number;
+  eventId: string;
+  roomNid: number;
+  roomId: string;
+  streamPos: number;
+  depth: number;
+  type: string;
+  stateKey: string | null;
+  sender: string;
+  originServerTs: number;
+  /** The PDU exactly as signed (canonical JSON). */
+  json: string;
+  redactedBy: string | null;
+  membership: string | null;
+  /** Server-side unsigned data as JSON ({replaces_state, prev_content, prev_sender}), or null. */
+  unsignedJson: string | null;
+}
+
+/** An event to write, with everything the persister decided. */
+export interface NewEvent {
+  eventNid: number;
+  eventId: string;
+  roomNid: number;
+  streamPos: number;
+  depth: number;
+  type: string;
+  stateKey: string | null;
+  sender: string;
+  originServerTs: number;
+  json: string;
+  membership: string | null;
+  unsignedJson: string | null;
+  /** For events sent with a client transaction ID. */
+  txn?: { userId: string; deviceId: string; txnId: string; createdTs: number };
+  /** For m.room.redaction: the event it redacts (gets redacted_by). */
+  redacts?: string;
+}
+
+export interface RoomMembershipRow {
+  roomId: string;
+  membership: string;
+  /** Stream position of the membership event. */
+  streamPos: number;
+  eventId: string;
+}
+
+export interface PublicRoomRow {
+  roomNid: number;
+  roomId: string;
+  joinedMembers: number;
+}
+
+export interface RoomStore {
+  /** Creates the room row; returns its room_nid. Throws on a duplicate room ID. */
+  createRoom(r: { roomId: string; roomVersion: string; creator: string; isPublic: boolean; createdTs: number }): Promise<number>;
+  getRoom(roomId: string): Promise<RoomRecord | undefined>;
+  getRoomByNid(roomNid: number): Promise<RoomRecord | undefined>;
+  setRoomPublic(roomNid: number, isPublic: boolean): Promise<void>;
+
+  /** Highest event_nid in use (0 when none). */
+  maxEventNid(): Promise<number>;
+  /**
+   * Writes the events in ONE transaction: the event rows, current_state for
+   * state events (in order, so the last one per key wins), transaction IDs,
+   * and redacted_by of redaction targets.
+   */
+  persistEvents(events: readonly NewEvent[]): Promise<void>;
+
+  /** The room's current state events. */
+  currentStateEvents(roomNid: number): Promise<EventRow[]>;
+  /** One current state event, or undefined. */
+  currentStateEvent(roomNid: number, type: string, stateKey: string): Promise<EventRow | undefined>;
+  /** The room's latest event (highest stream position). */
+  lastEvent(roomNid: number): Promise<EventRow | undefined>;
+  getEvent(eventId: string): Promise<EventRow | undefined>;
+  getEvents(eventIds: readonly string[]): Promise<EventRow[]>;
+
+  /** The event ID sent earlier with this transaction ID, if any. */
+  txnEventId(userId: string, deviceId: string, txnId: string): Promise<string | undefined>;
+  /** event_id → transaction_id for those of `eventIds` sent by this device. */
+  txnIdsForEvents(userId: string, deviceId: string, eventIds: readonly string[]): Promise<Map<string, string>>;
+
+  /** The user's current memberships (from current_state), optionally only these. */
+  roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]>;
+  /** User IDs with `membership` (default join) in the room's current state. */
+  roomMembers(roomNid: number, membership?: string): Promise<string[]>;
+
+  /** Public rooms with their joined member counts, most members first, then room ID. */
+  publicRooms(): Promise<PublicRoomRow[]>;
+
+  /** Returns false when the alias exists. */
+  createAlias(alias: string, roomId: string, creator: string): Promise<boolean>;
+  getAlias(alias: string): Promise<{ roomId: string; creator: string } | undefined>;
+  /** Returns false when there was no such alias. */
+  deleteAlias(alias: string): Promise<boolean>;
+  aliasesForRoom(roomId: string): Promise<string[]>;
+
+  setForgotten(userId: string, roomId: string, forgotten: boolean): Promise<void>;
+  isForgotten(userId: string, roomId: string): Promise<boolean>;
+  forgottenRooms(userId: string): Promise<Set<string>>;
+}

@@ -1,1 +1,2 @@
 export * from './MatrixError.js';
+export * from './CoreError.js';

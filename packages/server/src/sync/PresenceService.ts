@@ -1,0 +1,96 @@
+// Presence. Spec: client-server-api/modules/presence.md, presence.yaml.
+// Each change is a stream row (WAVE2); /sync delivers rows of users sharing a
+// room with the syncing user. /sync's set_presence updates the state; to keep
+// an active client from writing on every poll, a sync only writes when the
+// state changes or the last write is older than ACTIVE_REFRESH_MS.
+import { MatrixError } from '@weft/core';
+import type { PresenceRow, PresenceStore } from '../storage/ports/sync.js';
+import { writeAtNextPosition, type StreamDeps } from './streamWrite.js';
+
+export type PresenceState = PresenceRow['presence'];
+const STATES = new Set<string>(['online', 'offline', 'unavailable']);
+const ACTIVE_REFRESH_MS = 60_000;
+
+export interface PresenceContent {
+  presence: PresenceState;
+  last_active_ago?: number;
+  status_msg?: string;
+  currently_active?: boolean;
+}
+
+export function isPresenceState(s: unknown): s is PresenceState {
+  return typeof s === 'string' && STATES.has(s);
+}
+
+export class PresenceService {
+  /** Last written row per user: avoids a read on every sync. */
+  private readonly cache = new Map<string, PresenceRow>();
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly streams: StreamDeps,
+    /** Rooms the user is joined to (whose members may see the change). */
+    private readonly joinedRoomIds: (userId: string) => Promise<string[]>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** PUT /presence/{userId}/status. */
+  async set(userId: string, presence: PresenceState, statusMsg: string | undefined): Promise<void> {
+    const prev = await this.current(userId);
+    await this.write({
+      userId,
+      presence,
+      statusMsg: statusMsg ?? (presence === prev?.presence ? prev.statusMsg : null),
+      lastActiveTs: this.now(),
+      currentlyActive: presence === 'online',
+      streamPos: 0,
+    });
+  }
+
+  /** /sync set_presence (default online). 'offline' means "do not change". */
+  async touchFromSync(userId: string, presence: PresenceState): Promise<void> {
+    if (presence === 'offline') return;
+    const prev = await this.current(userId);
+    const now = this.now();
+    if (prev && prev.presence === presence && now - prev.lastActiveTs < ACTIVE_REFRESH_MS) return;
+    await this.write({
+      userId, presence, statusMsg: prev?.statusMsg ?? null, lastActiveTs: now, currentlyActive: presence === 'online', streamPos: 0,
+    });
+  }
+
+  /** GET /presence/{userId}/status body. */
+  async get(userId: string): Promise<PresenceContent> {
+    const row = await this.current(userId);
+    if (!row) return { presence: 'offline' };
+    return this.content(row);
+  }
+
+  content(row: PresenceRow): PresenceContent {
+    const c: PresenceContent = { presence: row.presence, last_active_ago: Math.max(0, this.now() - row.lastActiveTs) };
+    if (row.statusMsg !== null) c.status_msg = row.statusMsg;
+    c.currently_active = row.currentlyActive;
+    return c;
+  }
+
+  private async current(userId: string): Promise<PresenceRow | undefined> {
+    const hit = this.cache.get(userId);
+    if (hit) return hit;
+    const row = await this.store.getPresence(userId);
+    if (row) this.cache.set(userId, row);
+    return row;
+  }
+
+  private async write(row: PresenceRow): Promise<void> {
+    if (!isPresenceState(row.presence)) throw new MatrixError(400, 'M_INVALID_PARAM', 'Unknown presence state');
+    const roomIds = await this.joinedRoomIds(row.userId);
+    await writeAtNextPosition(
+      this.streams,
+      async (pos) => {
+        row.streamPos = pos;
+        await this.store.putPresence(row);
+        this.cache.set(row.userId, row);
+      },
+      { roomIds, userIds: [row.userId] },
+    );
+  }
+}

@@ -1,0 +1,318 @@
+// GET /sync: initial and incremental sync with long-polling.
+// Spec: client-server-api/_index.md "Syncing"; data/api/client-server/sync.yaml.
+//
+// Everything is read up to one stream position `upto` (generator.current when
+// the read starts) so a response never shows half of a write; the next_batch
+// token is `s<upto>_<typing counter>`. An incremental sync first finds the
+// rooms with anything newer than `since` (one range query over events by
+// stream_pos, plus receipts, account data and the in-memory typing serials) and
+// only then reads those rooms. A long-poll listens on the Notifier BEFORE
+// reading and, when the read found nothing, parks on a timer (no CPU) until a
+// write that concerns the user or one of their rooms wakes it.
+import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
+import type { Notifier } from '../streams/Notifier.js';
+import type {
+  AccountDataStore, ReceiptRow, ReceiptStore, PresenceStore, SyncEventRow, SyncReadStore, UserMembership,
+} from '../storage/ports/sync.js';
+import { formatSyncToken, type SyncToken } from '../streams/tokens.js';
+import { DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT, eventMatches, excludesAll, roomIncluded, type SyncFilter } from './Filter.js';
+import type { SyncExtension } from './SyncExtension.js';
+import type { TypingService } from './TypingService.js';
+import type { PresenceService, PresenceState } from './PresenceService.js';
+import type { ClientEventFormatter, Viewer, VisibilityFilter } from './ports.js';
+import {
+  dedupeState, filterState, formatEvent, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
+} from './roomSections.js';
+
+export interface SyncServiceDeps {
+  generator: StreamIdGenerator;
+  notifier: Notifier;
+  reads: SyncReadStore;
+  accountData: AccountDataStore;
+  receipts: ReceiptStore;
+  presenceStore: PresenceStore;
+  presence: PresenceService;
+  typing: TypingService;
+  extensions: readonly SyncExtension[];
+  format: ClientEventFormatter;
+  /** History visibility; see ports.ts (INTEGRATION POINT until the visibility module is wired). */
+  visibility: VisibilityFilter;
+  now?: () => number;
+}
+
+export interface SyncRequest {
+  userId: string;
+  deviceId: string;
+  since: SyncToken | null;
+  filter: SyncFilter;
+  fullState: boolean;
+  timeoutMs: number;
+  setPresence: PresenceState | undefined;
+  signal?: AbortSignal;
+}
+
+type Json = Record<string, unknown>;
+
+export class SyncService {
+  private readonly now: () => number;
+  constructor(private readonly deps: SyncServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  async sync(req: SyncRequest): Promise<Json> {
+    await this.deps.presence.touchFromSync(req.userId, req.setPresence ?? 'online');
+    const deadline = this.now() + Math.max(0, req.timeoutMs);
+    // full_state: "the timeout parameter will be ignored and the query will return immediately".
+    const mayWait = req.since !== null && !req.fullState && req.timeoutMs > 0;
+    let memberships = await this.deps.reads.membershipsOf(req.userId);
+    for (;;) {
+      const remaining = deadline - this.now();
+      const listener = mayWait && remaining > 0
+        ? this.deps.notifier.listen({
+            userId: req.userId,
+            roomIds: memberships.filter((m) => m.membership === 'join' || m.membership === 'invite').map((m) => m.roomId),
+            timeoutMs: remaining,
+            signal: req.signal,
+          })
+        : undefined;
+      let result: { response: Json; hasNew: boolean; memberships: UserMembership[] };
+      try {
+        result = await this.build(req);
+      } catch (err) {
+        listener?.cancel();
+        throw err;
+      }
+      if (result.hasNew || !listener) {
+        listener?.cancel();
+        return result.response;
+      }
+      memberships = result.memberships;
+      // Nothing new: park until a write concerning us, the timeout, or the client leaving.
+      // "If no events (or other data) become available before this time elapses, the
+      // server will return a response with empty fields" (sync.yaml `timeout`).
+      if (!(await listener.woken)) return result.response;
+    }
+  }
+
+  private async build(req: SyncRequest): Promise<{ response: Json; hasNew: boolean; memberships: UserMembership[] }> {
+    const { reads, typing } = this.deps;
+    const upto = this.deps.generator.current;
+    const typingNow = typing.current;
+    const since = req.since?.stream ?? null;
+    // A typing serial from before a restart (counter reset) is treated as "send everything".
+    const sinceTyping = req.since && req.since.typing <= typingNow ? req.since.typing : null;
+    const viewer: Viewer = { userId: req.userId, deviceId: req.deviceId };
+    const nowTs = this.now();
+    const filter = req.filter;
+    const roomFilter = filter.room;
+
+    // Memberships as of upto (current_state may be a little ahead of upto).
+    const memberships: UserMembership[] = [];
+    for (const m of await reads.membershipsOf(req.userId)) {
+      if (m.streamPos <= upto) memberships.push(m);
+      else {
+        const at = await reads.membershipAt(m.roomNid, req.userId, upto);
+        if (at) memberships.push({ ...m, membership: at.membership ?? 'leave', streamPos: at.stream_pos, eventNid: at.event_nid });
+      }
+    }
+
+    // What changed since `since` (incremental only): one query per stream.
+    const changedRooms = since === null ? null : await reads.roomsWithEventsBetween(since, upto);
+    const receiptRooms = since === null ? null : new Set(await this.deps.receipts.roomsWithReceiptsSince(since, upto));
+    const typingRooms = sinceTyping === null ? null : new Set(typing.roomsChangedSince(sinceTyping));
+    const accountRows = await this.deps.accountData.accountDataSince(req.userId, since, upto);
+    const roomAccountData = new Map<string, Json[]>();
+    const globalAccountData: Json[] = [];
+    for (const row of accountRows) {
+      const ev = { type: row.type, content: row.content };
+      if (row.roomId === '') {
+        if (eventMatches(filter.account_data, ev)) globalAccountData.push(ev);
+      } else if (eventMatches(roomFilter?.account_data, { ...ev, room_id: row.roomId })) {
+        let list = roomAccountData.get(row.roomId);
+        if (!list) roomAccountData.set(row.roomId, (list = []));
+        list.push(ev);
+      }
+    }
+
+    const join: Json = {};
+    const invite: Json = {};
+    const leave: Json = {};
+    const joinedRoomIds = new Set<string>();
+    const sectionDeps: RoomSectionDeps = { reads, format: this.deps.format, visibility: this.deps.visibility };
+    const limit = Math.min(roomFilter?.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
+    const includeLeave = roomFilter?.include_leave === true;
+
+    // Receipts for the rooms that need them, in one query.
+    const joinedToRead: UserMembership[] = [];
+    for (const m of memberships) {
+      if (m.membership === 'join') joinedRoomIds.add(m.roomId);
+      if (!roomIncluded(roomFilter, m.roomId)) continue;
+      if (m.membership === 'join') {
+        const touched = since === null || req.fullState || m.streamPos > since || changedRooms!.has(m.roomNid) ||
+          receiptRooms!.has(m.roomId) || typingRooms?.has(m.roomId) || roomAccountData.has(m.roomId) || sinceTyping === null;
+        if (touched) joinedToRead.push(m);
+      }
+    }
+    const receiptsByRoom = await this.receiptsFor(joinedToRead, since, upto, req.userId, receiptRooms);
+
+    for (const m of joinedToRead) {
+      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
+      const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId));
+      if (section) join[m.roomId] = section;
+    }
+
+    for (const m of memberships) {
+      if (!roomIncluded(roomFilter, m.roomId)) continue;
+      if (m.membership === 'invite' && (since === null || m.streamPos > since)) {
+        const row = await reads.membershipAt(m.roomNid, req.userId, upto);
+        if (row) invite[m.roomId] = { invite_state: { events: await inviteState(reads, m.roomNid, row) } };
+      } else if ((m.membership === 'leave' || m.membership === 'ban') && (since === null ? includeLeave : m.streamPos > since)) {
+        const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
+        leave[m.roomId] = await this.leftRoom(sectionDeps, ctx, m, req, since, limit, roomAccountData.get(m.roomId));
+      }
+    }
+
+    const presence = await this.presenceEvents(req, memberships, since, upto);
+
+    const response: Json = {
+      next_batch: formatSyncToken({ stream: upto, typing: typingNow }),
+      rooms: { join, invite, leave, knock: {} },
+      account_data: { events: globalAccountData },
+      presence: { events: presence },
+    };
+    let extended = false;
+    const extCtx = { userId: req.userId, deviceId: req.deviceId, since, upto, joinedRoomIds, fullState: req.fullState };
+    for (const ext of this.deps.extensions) if (await ext.contribute(extCtx, response)) extended = true;
+
+    const hasNew = extended || globalAccountData.length > 0 || presence.length > 0 ||
+      Object.keys(join).length > 0 || Object.keys(invite).length > 0 || Object.keys(leave).length > 0;
+    return { response, hasNew, memberships };
+  }
+
+  private async joinedRoom(
+    deps: RoomSectionDeps, ctx: RoomCtx, m: UserMembership, req: SyncRequest, since: number | null, upto: number, limit: number,
+    sinceTyping: number | null, receipts: Json | undefined, accountData: Json[] | undefined,
+  ): Promise<Json | undefined> {
+    const { reads } = this.deps;
+    const roomFilter = req.filter.room;
+    // Newly joined (or re-joined) since the token: send it like an initial sync ("full state").
+    let newlyJoined = false;
+    if (since !== null && m.streamPos > since) {
+      const before = await reads.membershipAt(m.roomNid, req.userId, since);
+      newlyJoined = before?.membership !== 'join';
+    }
+    const fresh = since === null || newlyJoined;
+    const timelineFilter = roomFilter?.timeline;
+    const timeline = excludesAll(timelineFilter)
+      ? { rows: [], limited: false, startPos: upto }
+      : await loadTimeline(deps, ctx, fresh ? null : since, upto, limit, timelineFilter);
+
+    let stateRows: SyncEventRow[];
+    let gapMembers = new Set<string>();
+    if (fresh || req.fullState) {
+      stateRows = await stateAt(reads, m.roomNid, timeline.startPos);
+    } else if (timeline.limited) {
+      // State changes between `since` and the start of the timeline.
+      stateRows = dedupeState(await reads.stateEventsBetween(m.roomNid, since!, timeline.startPos + 1));
+      // sync.yaml: when limited, membership events in the gap MUST be sent even when lazy-loading.
+      gapMembers = new Set(stateRows.filter((r) => r.type === 'm.room.member').map((r) => r.event_id));
+    } else {
+      // The timeline holds everything since `since` except what its filter dropped.
+      const inTimeline = new Set(timeline.rows.map((r) => r.event_id));
+      stateRows = dedupeState((await reads.stateEventsBetween(m.roomNid, since!, timeline.startPos + 1)).filter((r) => !inTimeline.has(r.event_id)));
+    }
+    const stateFilter = roomFilter?.state;
+    const state = excludesAll(stateFilter) ? [] : filterState(stateRows, ctx.roomId, stateFilter, timeline.rows, req.userId, fresh || req.fullState, gapMembers);
+
+    const ephemeral: Json[] = [];
+    const ephemeralFilter = roomFilter?.ephemeral;
+    const typingContent = this.deps.typing.changedSince(ctx.roomId, sinceTyping);
+    if (typingContent && eventMatches(ephemeralFilter, { type: 'm.typing', room_id: ctx.roomId })) {
+      ephemeral.push({ type: 'm.typing', content: typingContent });
+    }
+    if (receipts && eventMatches(ephemeralFilter, { type: 'm.receipt', room_id: ctx.roomId })) {
+      ephemeral.push({ type: 'm.receipt', content: receipts });
+    }
+
+    const memberChanged = fresh || req.fullState || timeline.rows.some((r) => r.type === 'm.room.member') || state.some((r) => r.type === 'm.room.member');
+    const empty = timeline.rows.length === 0 && state.length === 0 && ephemeral.length === 0 && !accountData?.length;
+    if (empty && !fresh && !req.fullState) return undefined;
+
+    const section: Json = {
+      timeline: timelineJson(deps, ctx, timeline),
+      state: { events: state.map((r) => formatEvent(deps, ctx, r)) },
+      account_data: { events: accountData ?? [] },
+      ephemeral: { events: ephemeral },
+      // NOTSPEC: notification counts stay 0 until push rules are evaluated (no push module yet).
+      unread_notifications: { highlight_count: 0, notification_count: 0 },
+    };
+    if (memberChanged) section.summary = await roomSummary(reads, m.roomNid, req.userId);
+    return section;
+  }
+
+  private async leftRoom(
+    deps: RoomSectionDeps, ctx: RoomCtx, m: UserMembership, req: SyncRequest, since: number | null, limit: number, accountData: Json[] | undefined,
+  ): Promise<Json> {
+    const roomFilter = req.filter.room;
+    // The timeline stops at the leave (or kick/ban) event: nothing after it is visible.
+    let after = since;
+    if (since !== null) {
+      const before = await this.deps.reads.membershipAt(m.roomNid, req.userId, since);
+      if (before?.membership !== 'join') after = null;
+    }
+    const timeline = await loadTimeline(deps, ctx, after, m.streamPos, limit, roomFilter?.timeline);
+    const stateRows = after === null || req.fullState
+      ? await stateAt(this.deps.reads, m.roomNid, timeline.startPos)
+      : dedupeState(await this.deps.reads.stateEventsBetween(m.roomNid, after, timeline.startPos + 1));
+    const state = filterState(stateRows, ctx.roomId, roomFilter?.state, timeline.rows, req.userId, true);
+    return {
+      timeline: timelineJson(deps, ctx, timeline),
+      state: { events: state.map((r) => formatEvent(deps, ctx, r)) },
+      account_data: { events: accountData ?? [] },
+    };
+  }
+
+  /** m.receipt contents per room; m.read.private only for its own sender (receipts.md). */
+  private async receiptsFor(
+    rooms: UserMembership[], since: number | null, upto: number, userId: string, receiptRooms: Set<string> | null,
+  ): Promise<Map<string, Json>> {
+    const out = new Map<string, Json>();
+    const ids = rooms.map((m) => m.roomId).filter((id) => receiptRooms === null || receiptRooms.has(id));
+    if (ids.length === 0) return out;
+    // A newly joined room gets every receipt; cheap enough to fetch all for those rooms.
+    const rows: ReceiptRow[] = await this.deps.receipts.receiptsSince(ids, since, upto);
+    const fresh = since === null ? [] : rooms.filter((m) => m.streamPos > since && !receiptRooms?.has(m.roomId)).map((m) => m.roomId);
+    if (fresh.length > 0) rows.push(...(await this.deps.receipts.receiptsSince(fresh, null, upto)));
+    for (const r of rows) {
+      if (r.receiptType === 'm.read.private' && r.userId !== userId) continue;
+      let content = out.get(r.roomId);
+      if (!content) out.set(r.roomId, (content = {}));
+      const byType = ((content[r.eventId] ??= {}) as Json);
+      const byUser = ((byType[r.receiptType] ??= {}) as Json);
+      byUser[r.userId] = r.threadId === undefined ? { ts: r.ts } : { ts: r.ts, thread_id: r.threadId };
+    }
+    return out;
+  }
+
+  /** m.presence events of users sharing a joined room with the user (and the user's own). */
+  private async presenceEvents(req: SyncRequest, memberships: UserMembership[], since: number | null, upto: number): Promise<Json[]> {
+    const pf = req.filter.presence;
+    if (excludesAll(pf)) return [];
+    const joinedNids = memberships.filter((m) => m.membership === 'join').map((m) => m.roomNid);
+    let rows;
+    if (since === null) {
+      const users = await this.deps.reads.usersInRooms(joinedNids);
+      users.add(req.userId);
+      rows = await this.deps.presenceStore.presenceSince([...users], null, upto);
+    } else {
+      rows = await this.deps.presenceStore.presenceSince(null, since, upto);
+      if (rows.length === 0) return [];
+      const visible = await this.deps.reads.usersSharingRooms(joinedNids, rows.map((r) => r.userId));
+      visible.add(req.userId);
+      rows = rows.filter((r) => visible.has(r.userId));
+    }
+    return rows
+      .filter((r) => eventMatches(pf, { type: 'm.presence', sender: r.userId }))
+      .map((r) => ({ type: 'm.presence', sender: r.userId, content: this.deps.presence.content(r) }));
+  }
+}

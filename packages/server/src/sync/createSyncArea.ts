@@ -1,0 +1,63 @@
+// Builds the sync area's stores and services for the composition root.
+import type { SqlDb } from '../storage/Database.js';
+import {
+  KyselyAccountDataStore, KyselyFilterStore, KyselyPresenceStore, KyselyReceiptStore,
+} from '../storage/kysely/KyselySyncDataStores.js';
+import { KyselySyncReadStore } from '../storage/kysely/KyselySyncReadStore.js';
+import type { Notifier } from '../streams/Notifier.js';
+import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
+import type { SyncApiDeps } from '../client-api/sync/SyncApiDeps.js';
+import { AccountDataService } from './AccountDataService.js';
+import { FilterService } from './FilterService.js';
+import { PresenceService } from './PresenceService.js';
+import { ReceiptService } from './ReceiptService.js';
+import { SyncService } from './SyncService.js';
+import type { SyncExtension } from './SyncExtension.js';
+import { TypingService } from './TypingService.js';
+import { showAllEvents, type ClientEventFormatter, type VisibilityFilter } from './ports.js';
+
+export interface SyncAreaOptions {
+  db: SqlDb;
+  generator: StreamIdGenerator;
+  notifier: Notifier;
+  /** The registry other areas push to; read on every /sync. */
+  extensions: SyncExtension[];
+  /** rooms/clientEvent.ts toClientEvent, adapted. */
+  format: ClientEventFormatter;
+  /** visibility/ module; defaults to showing everything (INTEGRATION POINT). */
+  visibility?: VisibilityFilter;
+}
+
+export type SyncArea = SyncApiDeps;
+
+export function createSyncArea(opts: SyncAreaOptions): SyncArea {
+  const streams = { generator: opts.generator, notifier: opts.notifier };
+  const reads = new KyselySyncReadStore(opts.db);
+  const accountDataStore = new KyselyAccountDataStore(opts.db);
+  const receiptStore = new KyselyReceiptStore(opts.db);
+  const presenceStore = new KyselyPresenceStore(opts.db);
+  const accountData = new AccountDataService(accountDataStore, streams);
+  const typing = new TypingService(opts.notifier);
+  const presence = new PresenceService(presenceStore, streams, async (userId) =>
+    (await reads.membershipsOf(userId)).filter((m) => m.membership === 'join').map((m) => m.roomId),
+  );
+  const receipts = new ReceiptService(receiptStore, reads, accountData, streams);
+  const filters = new FilterService(new KyselyFilterStore(opts.db));
+  const sync = new SyncService({
+    generator: opts.generator,
+    notifier: opts.notifier,
+    reads,
+    accountData: accountDataStore,
+    receipts: receiptStore,
+    presenceStore,
+    presence,
+    typing,
+    extensions: opts.extensions,
+    format: opts.format,
+    visibility: opts.visibility ?? showAllEvents,
+  });
+  return { sync, filters, typing, receipts, accountData, presence, reads };
+}
+
+/** Tables of this area whose rows carry stream_pos (for storage/streamTables.ts). */
+export const syncStreamTables = ['account_data', 'receipts', 'presence'] as const;

@@ -1,0 +1,114 @@
+// Building, hashing and signing a new event: the server's hot path.
+// Spec: content/server-server-api.md "Adding hashes and signatures to
+// outgoing events"; PDU formats per room version (rooms/v1…v12.md).
+import { encodeBase64 } from '../crypto/base64.js';
+import { signBytes, type SigningKey } from '../crypto/SigningKey.js';
+import { sha256 } from '../crypto/sha256.js';
+import { CoreError } from '../errors/CoreError.js';
+import { canonicalJson } from '../json/canonicalJson.js';
+import type { RoomVersionRules } from '../room-versions/RoomVersionRules.js';
+import { toRoomEvent } from './checkPduFormat.js';
+import { eventIdFromReferenceHash, redactedSigningJson } from './hashes.js';
+import type { JsonObject, JsonValue, Pdu, RoomEvent } from './types.js';
+
+export interface BuildEventInput {
+  /** Absent only for a v12 m.room.create (its room ID derives from its event ID). */
+  readonly roomId?: string;
+  readonly sender: string;
+  readonly type: string;
+  /** Present for state events. */
+  readonly stateKey?: string;
+  readonly content: JsonObject;
+  readonly prevEventIds: readonly string[];
+  readonly authEventIds: readonly string[];
+  readonly depth: number;
+  /** Milliseconds since the epoch (the core has no clock). */
+  readonly originServerTs: number;
+  /** Our server name: the signing name (and the domain of v1/v2 event IDs). */
+  readonly serverName: string;
+  /**
+   * Put a top-level `origin` into the event. No room version requires it
+   * (pdu_base.yaml does not list it); defaults to false.
+   */
+  readonly includeOrigin?: boolean;
+  /** m.room.redaction target: top-level before v11, content.redacts from v11. */
+  readonly redacts?: string;
+  readonly unsigned?: JsonObject;
+  /** v1/v2 only: caller-chosen random localpart for the `$localpart:serverName` event ID. */
+  readonly v1EventIdLocalpart?: string;
+  /**
+   * v1/v2 only: unpadded base64 reference hash of a referenced event, put in
+   * `[id, {"sha256": hash}]`. When absent or returning undefined the hash
+   * object is `{}` (NOTSPEC: what Synapse sends; receivers do not check it).
+   */
+  readonly referenceHashOf?: (eventId: string) => string | undefined;
+}
+
+export interface BuiltEvent {
+  /** The signed PDU, ready to persist and send. */
+  readonly pdu: Pdu;
+  readonly eventId: string;
+  /** The RoomEvent view (roomId derived for a v12 create). */
+  readonly event: RoomEvent;
+}
+
+/** v6+ depth cap ("If the room's depth is already at the limit, the depth must be set to the limit"). */
+const MAX_DEPTH_STRICT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Build, hash and sign a new event. Validates strict canonical JSON (v6+) as
+ * a side effect of hashing; throws CoreError on bad input.
+ */
+export function buildEvent(input: BuildEventInput, key: SigningKey, rules: RoomVersionRules): BuiltEvent {
+  const pdu: Pdu = {};
+  let content: JsonObject = input.content;
+  if (input.redacts !== undefined && rules.redactsInContent && content.redacts === undefined) {
+    content = { ...content, redacts: input.redacts };
+  }
+  pdu.auth_events = refs(input.authEventIds, rules, input.referenceHashOf);
+  pdu.content = content;
+  pdu.depth = rules.strictCanonicalJson ? Math.min(input.depth, MAX_DEPTH_STRICT) : input.depth;
+  if (rules.eventIdInEvent) {
+    if (typeof input.v1EventIdLocalpart !== 'string' || input.v1EventIdLocalpart === '') {
+      throw new CoreError('BAD_INPUT', 'v1/v2 events need v1EventIdLocalpart', 'v1EventIdLocalpart');
+    }
+    pdu.event_id = `$${input.v1EventIdLocalpart}:${input.serverName}`;
+  }
+  if (input.includeOrigin === true) pdu.origin = input.serverName;
+  pdu.origin_server_ts = input.originServerTs;
+  pdu.prev_events = refs(input.prevEventIds, rules, input.referenceHashOf);
+  if (input.redacts !== undefined && !rules.redactsInContent) pdu.redacts = input.redacts;
+  if (input.roomId !== undefined) pdu.room_id = input.roomId;
+  else if (!(rules.roomIdFromCreateEvent && input.type === 'm.room.create')) {
+    throw new CoreError('BAD_INPUT', 'roomId is required', 'roomId');
+  }
+  pdu.sender = input.sender;
+  if (input.stateKey !== undefined) pdu.state_key = input.stateKey;
+  pdu.type = input.type;
+
+  // Content hash over everything but hashes/signatures/unsigned (none present yet).
+  pdu.hashes = { sha256: encodeBase64(sha256(canonicalJson(pdu, { strict: rules.strictCanonicalJson }))) };
+  // The signed bytes (redacted, without signatures/unsigned) are also the
+  // reference-hash input, so one canonical encoding serves both.
+  const signedJson = redactedSigningJson(pdu, rules);
+  const signature = encodeBase64(signBytes(key, signedJson));
+  pdu.signatures = { [input.serverName]: { [key.keyId]: signature } };
+  if (input.unsigned !== undefined) pdu.unsigned = input.unsigned;
+
+  const eventId = rules.eventIdInEvent
+    ? (pdu.event_id as string)
+    : eventIdFromReferenceHash(sha256(signedJson), rules);
+  return { pdu, eventId, event: toRoomEvent(pdu, rules, eventId) };
+}
+
+function refs(
+  ids: readonly string[],
+  rules: RoomVersionRules,
+  referenceHashOf: ((eventId: string) => string | undefined) | undefined,
+): JsonValue[] {
+  if (!rules.eventReferencesWithHashes) return [...ids];
+  return ids.map((id): JsonValue => {
+    const h = referenceHashOf?.(id);
+    return [id, h === undefined ? {} : { sha256: h }];
+  });
+}

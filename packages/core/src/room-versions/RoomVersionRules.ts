@@ -30,6 +30,9 @@ export interface RoomVersionRules {
   readonly enforceKeyValidity: boolean;
   /** v1–v5: the special auth rule for m.room.aliases events. */
   readonly specialCaseAliasesAuth: boolean;
+  /** v1–v2: the auth rule for m.room.redaction (redact level, or same event_id domain); v3+ checks
+   *  redactions on receipt instead ("Handling redactions"). Added by the auth helper. */
+  readonly redactionAuthRule: boolean;
   /** v6+: integers must be within [-(2**53)+1, (2**53)-1], no floats (strict canonical JSON). */
   readonly strictCanonicalJson: boolean;
   /** v6+: the `notifications` key of power levels is checked when power levels change. */
@@ -64,6 +67,7 @@ const v1: RoomVersionRules = {
   eventIdInEvent: true,
   enforceKeyValidity: false,
   specialCaseAliasesAuth: true,
+  redactionAuthRule: true,
   strictCanonicalJson: false,
   limitNotificationsPowerLevels: false,
   knocking: false,
@@ -77,7 +81,8 @@ const v1: RoomVersionRules = {
   roomIdFromCreateEvent: false,
 };
 const v2: RoomVersionRules = { ...v1, id: '2', stateRes: 'v2' };
-const v3: RoomVersionRules = { ...v2, id: '3', eventIdFormat: 'v3', eventReferencesWithHashes: false, eventIdInEvent: false };
+const v3: RoomVersionRules = { ...v2, id: '3', eventIdFormat: 'v3', eventReferencesWithHashes: false, eventIdInEvent: false,
+  redactionAuthRule: false };
 const v4: RoomVersionRules = { ...v3, id: '4', eventIdFormat: 'v4' };
 const v5: RoomVersionRules = { ...v4, id: '5', enforceKeyValidity: true };
 const v6: RoomVersionRules = {

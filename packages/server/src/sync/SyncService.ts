@@ -21,7 +21,7 @@ import type { TypingService } from './TypingService.js';
 import type { PresenceService, PresenceState } from './PresenceService.js';
 import type { ClientEventFormatter, Viewer, VisibilityFilter } from './ports.js';
 import {
-  dedupeState, filterState, formatEvent, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
+  dedupeState, filterState, formatEvents, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
 } from './roomSections.js';
 
 export interface SyncServiceDeps {
@@ -161,8 +161,11 @@ export class SyncService {
       if (section) join[m.roomId] = section;
     }
 
+    const forgotten = memberships.some((m) => m.membership === 'leave' || m.membership === 'ban')
+      ? await reads.forgottenRooms(req.userId)
+      : new Set<string>();
     for (const m of memberships) {
-      if (!roomIncluded(roomFilter, m.roomId)) continue;
+      if (!roomIncluded(roomFilter, m.roomId) || forgotten.has(m.roomId)) continue;
       if (m.membership === 'invite' && (since === null || m.streamPos > since)) {
         const row = await reads.membershipAt(m.roomNid, req.userId, upto);
         if (row) invite[m.roomId] = { invite_state: { events: await inviteState(reads, m.roomNid, row) } };
@@ -239,8 +242,8 @@ export class SyncService {
     if (empty && !fresh && !req.fullState) return undefined;
 
     const section: Json = {
-      timeline: timelineJson(deps, ctx, timeline),
-      state: { events: state.map((r) => formatEvent(deps, ctx, r)) },
+      timeline: await timelineJson(deps, ctx, timeline),
+      state: { events: await formatEvents(deps, ctx, state) },
       account_data: { events: accountData ?? [] },
       ephemeral: { events: ephemeral },
       // NOTSPEC: notification counts stay 0 until push rules are evaluated (no push module yet).
@@ -266,8 +269,8 @@ export class SyncService {
       : dedupeState(await this.deps.reads.stateEventsBetween(m.roomNid, after, timeline.startPos + 1));
     const state = filterState(stateRows, ctx.roomId, roomFilter?.state, timeline.rows, req.userId, true);
     return {
-      timeline: timelineJson(deps, ctx, timeline),
-      state: { events: state.map((r) => formatEvent(deps, ctx, r)) },
+      timeline: await timelineJson(deps, ctx, timeline),
+      state: { events: await formatEvents(deps, ctx, state) },
       account_data: { events: accountData ?? [] },
     };
   }

@@ -10,10 +10,10 @@ export interface Viewer {
 
 /**
  * Formats a stored event for clients. The composition root passes the rooms
- * area's `toClientEvent` (rooms/clientEvent.ts) — the one formatter every read
- * path uses (WAVE2).
+ * area's `toClientEvent` (rooms/clientEvent.ts, batched by ClientEventSerializer)
+ * — the one formatter every read path uses (WAVE2). Same order as `rows`.
  */
-export type ClientEventFormatter = (row: SyncEventRow, roomId: string, viewer: Viewer, nowTs: number) => Record<string, unknown>;
+export type ClientEventFormatter = (rows: readonly SyncEventRow[], roomId: string, viewer: Viewer) => Promise<Record<string, unknown>[]>;
 
 /**
  * History visibility (client-server-api "History visibility"): keeps only the

@@ -68,16 +68,17 @@ function contentOf(r: SyncEventRow, filter: RoomEventFilter | undefined): unknow
   return (JSON.parse(r.json) as { content?: unknown }).content;
 }
 
-export function timelineJson(deps: RoomSectionDeps, ctx: RoomCtx, t: Timeline): Record<string, unknown> {
+export async function timelineJson(deps: RoomSectionDeps, ctx: RoomCtx, t: Timeline): Promise<Record<string, unknown>> {
   return {
-    events: t.rows.map((r) => formatEvent(deps, ctx, r)),
+    events: await formatEvents(deps, ctx, t.rows),
     limited: t.limited,
     prev_batch: formatTimelineToken(t.startPos),
   };
 }
 
-export function formatEvent(deps: RoomSectionDeps, ctx: RoomCtx, r: SyncEventRow): Record<string, unknown> {
-  return applyEventFields(deps.format(r, ctx.roomId, ctx.viewer, ctx.nowTs), ctx.eventFields);
+export async function formatEvents(deps: RoomSectionDeps, ctx: RoomCtx, rows: readonly SyncEventRow[]): Promise<Record<string, unknown>[]> {
+  const events = await deps.format(rows, ctx.roomId, ctx.viewer);
+  return ctx.eventFields ? events.map((e) => applyEventFields(e, ctx.eventFields)) : events;
 }
 
 /** The room state at a position (one event per (type, state_key) with stream_pos <= pos). */

@@ -10,12 +10,13 @@ import type { MemberRow, SyncEventRow, SyncReadStore, UserMembership } from '../
 interface Tables {
   rooms: { room_nid: number; room_id: string };
   events: SyncEventRow;
+  room_forgotten: { user_id: string; room_id: string };
   current_state: { room_nid: number; type: string; state_key: string; event_nid: number; membership: string | null };
 }
 
 const EVENT_COLUMNS = [
   'e.event_nid', 'e.event_id', 'e.room_nid', 'e.stream_pos', 'e.type', 'e.state_key', 'e.sender',
-  'e.origin_server_ts', 'e.json', 'e.redacted_by', 'e.membership',
+  'e.origin_server_ts', 'e.json', 'e.redacted_by', 'e.membership', 'e.unsigned_json',
 ] as const;
 
 const CHUNK = 500;
@@ -29,6 +30,8 @@ function norm(r: SyncEventRow): SyncEventRow {
   // pg returns bigint columns as numbers (dialect.ts); sqlite returns numbers. Keep it explicit.
   r.stream_pos = Number(r.stream_pos);
   r.origin_server_ts = Number(r.origin_server_ts);
+  r.room_nid = Number(r.room_nid);
+  r.event_nid = Number(r.event_nid);
   return r;
 }
 
@@ -184,6 +187,11 @@ export class KyselySyncReadStore implements SyncReadStore {
   async roomNid(roomId: string): Promise<number | undefined> {
     const r = await this.db.selectFrom('rooms').select('room_nid').where('room_id', '=', roomId).executeTakeFirst();
     return r?.room_nid;
+  }
+
+  async forgottenRooms(userId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('room_forgotten').select('room_id').where('user_id', '=', userId).execute();
+    return new Set(rows.map((r) => r.room_id));
   }
 
   async eventInRoom(roomNid: number, eventId: string): Promise<SyncEventRow | undefined> {

@@ -74,6 +74,7 @@ export interface SyncEventRow {
   json: string;
   redacted_by: string | null;
   membership: string | null;
+  unsigned_json: string | null;
 }
 
 export interface UserMembership {
@@ -117,6 +118,8 @@ export interface SyncReadStore {
   roomIds(roomNids: readonly number[]): Promise<Map<number, string>>;
   /** room_id → room_nid (undefined when unknown). */
   roomNid(roomId: string): Promise<number | undefined>;
+  /** Rooms the user has forgotten (POST /rooms/{roomId}/forget): left rooms not to show. */
+  forgottenRooms(userId: string): Promise<Set<string>>;
   /** An event of a room by ID. */
   eventInRoom(roomNid: number, eventId: string): Promise<SyncEventRow | undefined>;
 }

@@ -1,0 +1,23 @@
+// Registers every client-server endpoint on a listener's Router. Each area adds
+// one line (and one field of ClientApiDeps), nothing else.
+import type { Router } from '../http/Router.js';
+import type { AccountsApiDeps } from './accounts/AccountsApiDeps.js';
+import { registerVersionsRoutes } from './versions.js';
+import { registerWellKnownRoutes } from './wellKnown.js';
+import { registerCapabilitiesRoutes } from './capabilities.js';
+import { registerRegisterRoutes } from './accounts/register.js';
+import { registerLoginRoutes } from './accounts/login.js';
+import { registerSessionRoutes } from './accounts/session.js';
+
+export interface ClientApiDeps {
+  accounts: AccountsApiDeps;
+}
+
+export function registerClientApi(router: Router, deps: ClientApiDeps): void {
+  registerVersionsRoutes(router);
+  registerWellKnownRoutes(router, { publicBaseUrl: deps.accounts.config.public_baseurl });
+  registerCapabilitiesRoutes(router, { defaultRoomVersion: deps.accounts.config.default_room_version });
+  registerRegisterRoutes(router, deps.accounts);
+  registerLoginRoutes(router, deps.accounts);
+  registerSessionRoutes(router, deps.accounts);
+}

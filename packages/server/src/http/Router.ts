@@ -1,0 +1,177 @@
+// The route helper: every endpoint is declared once with `router.route({...})`
+// and answers under each of its prefixes (by default /_matrix/client/v3 and
+// /_matrix/client/r0). It authenticates, rate-limits and parses the body before
+// the handler runs, and sends the handler's result; errors thrown anywhere go to
+// the single error serialiser (errorResponse.ts). See ARCHITECTURE.md "HTTP".
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MatrixError } from '@weft/core';
+import { isObject, type JsonObject } from './validate.js';
+import type { RateLimiter } from './RateLimiter.js';
+
+export const CLIENT_V3 = '/_matrix/client/v3';
+export const CLIENT_R0 = '/_matrix/client/r0';
+export const CLIENT_V1 = '/_matrix/client/v1';
+/** The seeds' original API (pre-r0); only a few endpoints are kept there. */
+export const CLIENT_API_V1 = '/_matrix/client/api/v1';
+/** Default prefixes for a client-server endpoint. */
+export const CLIENT_PREFIXES: readonly string[] = [CLIENT_V3, CLIENT_R0];
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type AuthMode = 'user' | 'optional' | 'none';
+
+/** The authenticated caller (from the access token). */
+export interface Requester {
+  userId: string;
+  deviceId: string;
+  accessTokenId: number;
+  isGuest: boolean;
+}
+
+/**
+ * How the body is handed to the handler:
+ * - 'object' (default): a JSON object; empty body → {}; invalid JSON → 400 M_NOT_JSON;
+ *   other JSON values → 400 M_BAD_JSON. (GET bodies are never read: always {}.)
+ * - 'json': any JSON value (undefined when empty).
+ * - 'raw': the bytes as a Buffer (media upload).
+ * - 'none': ignored.
+ */
+export type BodyMode = 'object' | 'json' | 'raw' | 'none';
+
+export interface HandlerRequest<A extends AuthMode, B> {
+  body: B;
+  /** Path parameters, already URL-decoded. */
+  params: Record<string, string>;
+  query: Record<string, string | undefined>;
+  user: A extends 'user' ? Requester : Requester | undefined;
+  /** The access token as presented (for logout of this exact token etc.). */
+  accessToken: string | undefined;
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** Aborted when the client goes away (long polls stop waiting). */
+  signal: AbortSignal;
+}
+
+export interface HandlerResult {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+type BodyOf<M extends BodyMode> = M extends 'object' ? JsonObject : M extends 'raw' ? Buffer : unknown;
+
+export interface RouteDef<A extends AuthMode, M extends BodyMode> {
+  method: HttpMethod;
+  /** Path below each prefix, fastify syntax: '/rooms/:roomId/send/:eventType/:txnId'. */
+  path: string;
+  /** Defaults to CLIENT_PREFIXES. Use [''] for absolute paths. */
+  prefixes?: readonly string[];
+  auth: A;
+  /** Rate-limit kind (a key of the limits given to the RateLimiter, e.g. 'message', 'login', 'registration'). Keyed by user when authenticated, else client IP. */
+  rateLimit?: string;
+  body?: M;
+  /** Per-route body cap in bytes (defaults to max_request_body_size). */
+  bodyLimit?: number;
+  handler: (req: HandlerRequest<A, BodyOf<M>>) => Promise<HandlerResult> | HandlerResult;
+}
+
+/** Resolves an access token, or throws 401 M_UNKNOWN_TOKEN. */
+export type Authenticate = (token: string, ip: string) => Promise<Requester>;
+
+export class Router {
+  /** Every registered (pattern, method), for 405 detection in the not-found handler. */
+  private readonly patterns: { re: RegExp; method: HttpMethod }[] = [];
+
+  constructor(
+    readonly app: FastifyInstance,
+    private readonly deps: { authenticate: Authenticate; rateLimiter: RateLimiter },
+  ) {}
+
+  route<A extends AuthMode, M extends BodyMode = 'object'>(def: RouteDef<A, M>): void {
+    const bodyMode: BodyMode = def.body ?? 'object';
+    for (const prefix of def.prefixes ?? CLIENT_PREFIXES) {
+      const url = prefix + def.path;
+      this.patterns.push({ re: patternToRegExp(url), method: def.method });
+      this.app.route({
+        method: def.method,
+        url,
+        ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
+        handler: (req, reply) => this.run(def as unknown as RouteDef<AuthMode, BodyMode>, bodyMode, req, reply),
+      });
+    }
+  }
+
+  /** Methods registered for a concrete path (used to answer 405 instead of 404). */
+  methodsFor(path: string): HttpMethod[] {
+    return this.patterns.filter((p) => p.re.test(path)).map((p) => p.method);
+  }
+
+  private async run(def: RouteDef<AuthMode, BodyMode>, bodyMode: BodyMode, req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const query = (req.query ?? {}) as Record<string, string | string[] | undefined>;
+    const flatQuery: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(query)) flatQuery[k] = Array.isArray(v) ? v[v.length - 1] : v;
+
+    const token = extractAccessToken(req.headers.authorization, flatQuery.access_token);
+    let user: Requester | undefined;
+    if (def.auth !== 'none' && token !== undefined) user = await this.deps.authenticate(token, req.ip);
+    if (def.auth === 'user' && user === undefined) throw new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token');
+
+    if (def.rateLimit) this.deps.rateLimiter.take(def.rateLimit, user?.userId ?? req.ip);
+
+    const body = parseBody(req.body as Buffer | undefined, bodyMode);
+    const ac = new AbortController();
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) ac.abort();
+    });
+    const result = await def.handler({
+      body,
+      params: (req.params ?? {}) as Record<string, string>,
+      query: flatQuery,
+      user,
+      accessToken: token,
+      ip: req.ip,
+      headers: req.headers,
+      signal: ac.signal,
+    } as HandlerRequest<AuthMode, never>);
+    if (result.headers) reply.headers(result.headers);
+    reply.code(result.status ?? 200);
+    if (Buffer.isBuffer(result.body) || typeof result.body === 'string') await reply.send(result.body);
+    else await reply.type('application/json').send(JSON.stringify(result.body ?? {}));
+  }
+}
+
+/**
+ * Spec "Client Authentication": the token comes from `Authorization: Bearer`
+ * or, deprecated but still used by older clients (and the seeds' API), the
+ * `access_token` query parameter.
+ */
+export function extractAccessToken(authorization: string | undefined, queryToken: string | undefined): string | undefined {
+  if (authorization !== undefined) {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+    if (m) return m[1];
+    throw new MatrixError(401, 'M_MISSING_TOKEN', 'Invalid Authorization header', { soft_logout: false });
+  }
+  return queryToken === '' ? undefined : queryToken;
+}
+
+function parseBody(raw: Buffer | undefined, mode: BodyMode): unknown {
+  if (mode === 'raw') return raw ?? Buffer.alloc(0);
+  const text = raw === undefined || raw.length === 0 ? '' : raw.toString('utf8');
+  if (text.trim() === '') return mode === 'object' ? {} : undefined;
+  if (mode === 'none') return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new MatrixError(400, 'M_NOT_JSON', 'Content not JSON.');
+  }
+  if (mode === 'object' && !isObject(value)) throw new MatrixError(400, 'M_BAD_JSON', 'Body must be a JSON object');
+  return value;
+}
+
+function patternToRegExp(url: string): RegExp {
+  const escaped = url
+    .split('/')
+    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${escaped}/?$`);
+}

@@ -1,0 +1,66 @@
+// Builds one fastify instance for a listener: body handling, CORS, OPTIONS,
+// 404/405, and the error serialiser. Routes are added through a Router.
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { errorResponse } from './errorResponse.js';
+import { Router, type Authenticate } from './Router.js';
+import type { RateLimiter } from './RateLimiter.js';
+
+// client-server-api "Web Browser Clients": CORS headers on every response.
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
+  'access-control-allow-headers': 'X-Requested-With, Content-Type, Authorization',
+};
+
+export interface HttpAppOptions {
+  logger: Logger;
+  maxRequestBodySize: number;
+  trustProxy: boolean;
+  authenticate: Authenticate;
+  rateLimiter: RateLimiter;
+}
+
+export function createHttpApp(opts: HttpAppOptions): { app: FastifyInstance; router: Router } {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: opts.maxRequestBodySize,
+    // Room and event IDs are long; aliases contain ':' and '#' (URL-encoded).
+    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: true },
+    trustProxy: opts.trustProxy,
+    return503OnClosing: false,
+    forceCloseConnections: true,
+  }) as unknown as FastifyInstance;
+  const router = new Router(app, { authenticate: opts.authenticate, rateLimiter: opts.rateLimiter });
+
+  // Bodies are taken as bytes whatever the Content-Type (clients are careless
+  // about it); the Router parses JSON per route so errors are Matrix errors.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.addHook('onRequest', (_req, reply, done) => {
+    reply.headers(CORS_HEADERS);
+    done();
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    // "Servers MUST expect that clients will approach them with OPTIONS
+    // requests ... MUST NOT perform any logic defined for the endpoints."
+    if (req.method === 'OPTIONS') return reply.code(204).send();
+    const path = req.url.split('?')[0]!;
+    const methods = router.methodsFor(path);
+    if (methods.length > 0) {
+      return reply.code(405).header('allow', [...new Set(methods)].join(', ')).send({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
+    }
+    return reply.code(404).send({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' });
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const res = errorResponse(err);
+    if (res.logId) req.log.error({ err, logId: res.logId, method: req.method, url: req.url }, 'unexpected error');
+    if (!reply.sent) reply.code(res.status).type('application/json').send(JSON.stringify(res.body));
+  });
+
+  return { app, router };
+}

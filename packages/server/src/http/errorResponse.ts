@@ -1,0 +1,36 @@
+// The one place that turns a thrown value into an HTTP error response
+// (DESIGN principle 8). Anything that is not a MatrixError/ResponseError or a
+// known framework error is a bug: 500 M_UNKNOWN with a log id, logged in full.
+import { randomBytes } from 'node:crypto';
+import { MatrixError } from '@weft/core';
+import { ResponseError } from './ResponseError.js';
+
+export interface ErrorResponse {
+  status: number;
+  body: Record<string, unknown>;
+  /** Set for unexpected errors: log it with this id. */
+  logId?: string;
+}
+
+export function errorResponse(err: unknown): ErrorResponse {
+  if (err instanceof MatrixError) return { status: err.httpStatus, body: err.toJSON() };
+  if (err instanceof ResponseError) return { status: err.httpStatus, body: err.body };
+  const e = err as { code?: string; statusCode?: number; message?: string } | null;
+  switch (e?.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: { errcode: 'M_TOO_LARGE', error: 'Request body too large' } };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, body: { errcode: 'M_NOT_JSON', error: 'Content not JSON.' } };
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { status: 400, body: { errcode: 'M_UNKNOWN', error: 'Invalid Content-Length' } };
+    case 'FST_ERR_BAD_URL':
+      return { status: 400, body: { errcode: 'M_UNRECOGNIZED', error: 'Malformed URL' } };
+  }
+  // Other client-side framework errors (4xx) keep their status.
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return { status: e.statusCode, body: { errcode: 'M_UNKNOWN', error: e.message ?? 'Bad request' } };
+  }
+  const logId = randomBytes(6).toString('hex');
+  return { status: 500, body: { errcode: 'M_UNKNOWN', error: `Internal server error (log id ${logId})` }, logId };
+}

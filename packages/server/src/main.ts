@@ -1,0 +1,142 @@
+// The composition root: config → storage → services → http. The ONLY place that
+// constructs services and wires them together (DESIGN principle 7): services get
+// the narrow interfaces they use as constructor arguments; cross-area reactions
+// go through hook lists wired here.
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { HomeserverConfig, ListenerResource } from './config/HomeserverConfig.js';
+import { readSigningKeyFile, type SigningKeySeed } from './config/signingKey.js';
+import { createLogger } from './logger.js';
+import { openStorage, type Storage } from './storage/Storage.js';
+import type { DatabaseOptions } from './storage/dialect.js';
+import { SessionService, type SessionHooks } from './auth/SessionService.js';
+import { UserInteractiveAuth, dummyStage } from './auth/uia.js';
+import { passwordStage } from './auth/passwordStage.js';
+import { AccountService, type AccountHooks } from './users/AccountService.js';
+import { RateLimiter } from './http/RateLimiter.js';
+import { createHttpApp } from './http/createHttpApp.js';
+import type { Router } from './http/Router.js';
+import { registerClientApi } from './client-api/index.js';
+import { registrationTokenStage } from './client-api/accounts/register.js';
+
+export interface StartOptions {
+  /** Overrides config.log_level (tests pass 'silent'). */
+  logLevel?: HomeserverConfig['log_level'];
+  logger?: Logger;
+}
+
+export interface Homeserver {
+  config: HomeserverConfig;
+  /** Base URL of the first client listener, e.g. http://127.0.0.1:8008 */
+  clientUrl: string;
+  /** Base URL of the first federation listener, if any. */
+  federationUrl: string | undefined;
+  signingKey: SigningKeySeed;
+  storage: Storage;
+  accounts: AccountService;
+  sessions: SessionService;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export function databaseOptions(config: HomeserverConfig): DatabaseOptions {
+  const db = config.database;
+  if (db.name === 'sqlite3') return { engine: 'sqlite', path: db.args.database };
+  return {
+    engine: 'postgres',
+    connectionString: db.args.url,
+    host: db.args.host,
+    port: db.args.port,
+    user: db.args.user,
+    password: db.args.password,
+    database: db.args.database,
+    maxConnections: db.args.cp_max,
+  };
+}
+
+export async function startHomeserver(config: HomeserverConfig, opts: StartOptions = {}): Promise<Homeserver> {
+  const logger = opts.logger ?? createLogger(opts.logLevel ?? config.log_level);
+  const signingKey = await readSigningKeyFile(config.signing_key_path);
+  const storage = await openStorage(databaseOptions(config));
+  const apps: FastifyInstance[] = [];
+  try {
+    // --- services -------------------------------------------------------------
+    const sessionHooks: SessionHooks = { onDevicesDeleted: [], onDeviceCreated: [] };
+    const accountHooks: AccountHooks = { onProfileChanged: [], onUserDeactivated: [] };
+    const sessions = new SessionService({
+      users: storage.users,
+      devices: storage.devices,
+      tokens: storage.tokens,
+      refreshableTokenLifetimeMs: config.refreshable_access_token_lifetime_ms,
+      hooks: sessionHooks,
+    });
+    const accounts = new AccountService({ serverName: config.server_name, users: storage.users, sessions, hooks: accountHooks });
+    const uia = new UserInteractiveAuth({
+      'm.login.dummy': dummyStage,
+      'm.login.password': passwordStage({ serverName: config.server_name, checkPassword: (u, p) => accounts.checkPassword(u, p) }),
+      'm.login.registration_token': registrationTokenStage(storage.registrationTokens),
+    });
+    uia.onSessionExpired.push(async (s) => {
+      if (typeof s.data.registrationToken === 'string') await storage.registrationTokens.release(s.data.registrationToken);
+    });
+    const rateLimiter = new RateLimiter({
+      message: config.rc_message,
+      registration: config.rc_registration,
+      login: config.rc_login,
+    });
+
+    // --- http -----------------------------------------------------------------
+    const mount: Record<ListenerResource, (router: Router) => void> = {
+      client: (router) =>
+        registerClientApi(router, {
+          accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
+        }),
+      federation: () => {
+        /* the federation area registers its routes here */
+      },
+    };
+
+    const urls: Record<ListenerResource, string[]> = { client: [], federation: [] };
+    for (const listener of config.listeners) {
+      const names = new Set(listener.resources.flatMap((r) => r.names));
+      for (const host of listener.bind_addresses) {
+        const { app, router } = createHttpApp({
+          logger,
+          maxRequestBodySize: config.max_request_body_size,
+          trustProxy: listener.x_forwarded,
+          authenticate: (token) => sessions.authenticate(token),
+          rateLimiter,
+        });
+        for (const name of names) mount[name](router);
+        apps.push(app);
+        await app.listen({ host, port: listener.port });
+        const addr = app.server.address();
+        const port = typeof addr === 'object' && addr ? addr.port : listener.port;
+        const h = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;
+        for (const name of names) urls[name].push(`http://${h}:${port}`);
+      }
+    }
+
+    let closed = false;
+    return {
+      config,
+      clientUrl: urls.client[0] ?? '',
+      federationUrl: urls.federation[0],
+      signingKey,
+      storage,
+      accounts,
+      sessions,
+      logger,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await Promise.all(apps.map((a) => a.close()));
+        await storage.close();
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled(apps.map((a) => a.close()));
+    await storage.close();
+    throw err;
+  }
+}

@@ -1,0 +1,90 @@
+// The one place that knows which engine is underneath (DESIGN principle 5):
+// opening connections, pragmas, and the few DDL spellings that differ.
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder } from 'kysely';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Database, Engine, SqlDb, SqlTx } from './Database.js';
+
+export type DatabaseOptions =
+  | { engine: 'sqlite'; path: string }
+  | { engine: 'postgres'; connectionString?: string; host?: string; port?: number; user?: string; password?: string; database?: string; maxConnections?: number };
+
+/** Opens the database. better-sqlite3 and pg are loaded lazily so start-up stays fast. */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  const db = opts.engine === 'sqlite' ? await openSqlite(opts.path) : await openPostgres(opts);
+  return wrap(opts.engine, db);
+}
+
+function wrap(engine: Engine, db: SqlDb): Database {
+  return {
+    engine,
+    db,
+    transaction: <T>(fn: (tx: SqlTx) => Promise<T>) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+}
+
+async function openSqlite(path: string): Promise<SqlDb> {
+  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const conn = new BetterSqlite3(path);
+  // WAL + synchronous=NORMAL: a commit is durable against a process crash
+  // (kill -9) because it is in the WAL file before the write returns; only an
+  // OS crash/power loss can lose the last transactions. busy_timeout lets a
+  // second process (e.g. `weft register` while the server runs) wait for the lock.
+  conn.pragma('journal_mode = WAL');
+  conn.pragma('synchronous = NORMAL');
+  conn.pragma('busy_timeout = 5000');
+  conn.pragma('foreign_keys = ON');
+  return new Kysely({ dialect: new SqliteDialect({ database: conn }) });
+}
+
+async function openPostgres(opts: Extract<DatabaseOptions, { engine: 'postgres' }>): Promise<SqlDb> {
+  const { default: pg } = await import('pg');
+  // int8 (bigint, e.g. timestamps and stream positions) as JS numbers: every
+  // value we store fits in 2^53.
+  const int8 = 20;
+  const types = {
+    getTypeParser: (oid: number, format?: unknown) =>
+      oid === int8 ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: unknown) => unknown)(oid, format),
+  };
+  const pool = new pg.Pool({
+    connectionString: opts.connectionString,
+    host: opts.host,
+    port: opts.port,
+    user: opts.user,
+    password: opts.password,
+    database: opts.database,
+    max: opts.maxConnections ?? 10,
+    types: types as never,
+  });
+  // Fail fast with a clear message when the server is unreachable.
+  const client = await pool.connect();
+  client.release();
+  return new Kysely({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** DDL helpers for migrations: the spellings that differ between engines. */
+export interface DdlHelpers {
+  engine: Engine;
+  /** An auto-incrementing 64-bit integer primary key column type + modifier. */
+  autoId: { type: 'integer' | 'bigserial'; modify: (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder };
+  /** Type for 64-bit integers (timestamps in ms, stream positions). */
+  bigint: 'integer' | 'bigint';
+  /** Binary column type. */
+  blob: 'blob' | 'bytea';
+}
+
+export function ddlHelpers(engine: Engine): DdlHelpers {
+  return engine === 'sqlite'
+    ? { engine, autoId: { type: 'integer', modify: (c) => c.primaryKey().autoIncrement() }, bigint: 'integer', blob: 'blob' }
+    : { engine, autoId: { type: 'bigserial', modify: (c) => c.primaryKey() }, bigint: 'bigint', blob: 'bytea' };
+}
+
+/** True when `err` is a unique-constraint violation on either engine. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string } | null;
+  return e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || e?.code === '23505';
+}
+
+export { sql };

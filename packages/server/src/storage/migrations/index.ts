@@ -1,0 +1,8 @@
+// Every schema migration, in the order they apply. Areas APPEND their entries
+// (never reorder or rename an id once committed).
+import type { Migration } from '../migrate.js';
+import { accounts001 } from './accounts.js';
+
+export const migrations: Migration[] = [
+  accounts001,
+];

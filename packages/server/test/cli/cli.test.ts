@@ -1,0 +1,84 @@
+// The `weft` CLI: generate-config, register, start.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { main } from '../../src/cli.js';
+import { loadConfig } from '../../src/config/loadConfig.js';
+import { startHomeserver } from '../../src/main.js';
+
+describe('weft CLI', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'weft-cli-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('generate-config writes a commented config and a Synapse-format signing key', async () => {
+    await main(['generate-config', '--server-name', 'example.org', '--data-dir', dir, '--client-port', '0', '--federation-port', '0']);
+    const text = await readFile(join(dir, 'homeserver.yaml'), 'utf8');
+    assert.match(text, /^# /m);
+    const doc = parse(text);
+    assert.equal(doc.server_name, 'example.org');
+    assert.equal(doc.database.name, 'sqlite3');
+    assert.equal(doc.default_room_version, '11');
+    assert.equal(typeof doc.registration_shared_secret, 'string');
+    const key = await readFile(join(dir, doc.signing_key_path), 'utf8');
+    assert.match(key, /^ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\n$/);
+    const config = await loadConfig(join(dir, 'homeserver.yaml'));
+    assert.equal(config.enable_registration, false);
+    assert.deepEqual(config.listeners.map((l) => l.resources[0]!.names[0]), ['client', 'federation']);
+  });
+
+  it('register creates an account that can log in', async () => {
+    await main(['register', '--config', join(dir, 'homeserver.yaml'), '--user', 'admin', '--password', 'pw', '--admin']);
+    const config = await loadConfig(join(dir, 'homeserver.yaml'));
+    const hs = await startHomeserver(config, { logLevel: 'silent' });
+    try {
+      const user = await hs.storage.users.getUser('@admin:example.org');
+      assert.equal(user?.admin, true);
+      const res = await fetch(`${hs.clientUrl}/_matrix/client/v3/login`, {
+        method: 'POST',
+        body: JSON.stringify({ type: 'm.login.password', user: 'admin', password: 'pw' }),
+      });
+      assert.equal(res.status, 200);
+    } finally {
+      await hs.close();
+    }
+  });
+
+  it('bad config fails with a message naming the key', async () => {
+    const bad = join(dir, 'bad.yaml');
+    await writeFile(bad, 'server_name: example.org\nlisteners:\n  - port: 99999\n');
+    await assert.rejects(loadConfig(bad), /listeners\[0\]\.port/);
+    await writeFile(bad, 'server_name: example.org\ndatabase: { name: mysql }\n');
+    await assert.rejects(loadConfig(bad), /database\.name/);
+    await writeFile(bad, 'server_name: "not a name!"\n');
+    await assert.rejects(loadConfig(bad), /server_name/);
+  });
+
+  it('start prints where the client API listens and answers', async () => {
+    const child = spawn(process.execPath, ['--conditions=weft-src', '--import', 'tsx', '-e',
+      `import('${join(import.meta.dirname, '../../src/cli.ts')}').then((m) => m.main(['start', '--config', ${JSON.stringify(join(dir, 'homeserver.yaml'))}]))`],
+      { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /client API at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000).unref();
+      });
+      const res = await fetch(`${url}/_matrix/client/versions`);
+      assert.equal(res.status, 200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

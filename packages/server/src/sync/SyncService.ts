@@ -19,7 +19,7 @@ import { DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT, eventMatches, excludesAll, 
 import type { SyncExtension } from './SyncExtension.js';
 import type { TypingService } from './TypingService.js';
 import type { PresenceService, PresenceState } from './PresenceService.js';
-import type { ClientEventFormatter, Viewer, VisibilityFilter } from './ports.js';
+import type { ClientEventFormatter, UnreadCounter, Viewer, VisibilityFilter } from './ports.js';
 import {
   dedupeState, filterState, formatEvents, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
 } from './roomSections.js';
@@ -37,6 +37,7 @@ export interface SyncServiceDeps {
   format: ClientEventFormatter;
   /** History visibility; see ports.ts (INTEGRATION POINT until the visibility module is wired). */
   visibility: VisibilityFilter;
+  unreadCounter: UnreadCounter;
   now?: () => number;
 }
 
@@ -155,10 +156,16 @@ export class SyncService {
     }
     const receiptsByRoom = await this.receiptsFor(joinedToRead, since, upto, req.userId, receiptRooms);
 
+    const unread = await this.deps.unreadCounter(
+      req.userId, joinedToRead.map((m) => ({ roomId: m.roomId, roomNid: m.roomNid, joinedAt: m.streamPos })), upto,
+    );
     for (const m of joinedToRead) {
       const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
       const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId));
-      if (section) join[m.roomId] = section;
+      if (section) {
+        section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };
+        join[m.roomId] = section;
+      }
     }
 
     const forgotten = memberships.some((m) => m.membership === 'leave' || m.membership === 'ban')
@@ -225,6 +232,18 @@ export class SyncService {
       stateRows = dedupeState((await reads.stateEventsBetween(m.roomNid, since!, timeline.startPos + 1)).filter((r) => !inTimeline.has(r.event_id)));
     }
     const stateFilter = roomFilter?.state;
+    if (stateFilter?.lazy_load_members === true && !fresh && !req.fullState) {
+      // Lazy-loading on an incremental sync: the client may never have been sent the
+      // members who speak in this timeline. We do not track what each device was sent,
+      // so send them (possibly redundantly, which the spec allows).
+      const have = new Set(stateRows.filter((r) => r.type === 'm.room.member').map((r) => r.state_key));
+      const inTimeline = new Set(timeline.rows.filter((r) => r.type === 'm.room.member').map((r) => r.state_key));
+      for (const sender of new Set(timeline.rows.map((r) => r.sender))) {
+        if (have.has(sender) || inTimeline.has(sender)) continue;
+        const row = await reads.stateEventAt(m.roomNid, 'm.room.member', sender, timeline.startPos);
+        if (row) stateRows.push(row);
+      }
+    }
     const state = excludesAll(stateFilter) ? [] : filterState(stateRows, ctx.roomId, stateFilter, timeline.rows, req.userId, fresh || req.fullState, gapMembers);
 
     const ephemeral: Json[] = [];
@@ -246,8 +265,6 @@ export class SyncService {
       state: { events: await formatEvents(deps, ctx, state) },
       account_data: { events: accountData ?? [] },
       ephemeral: { events: ephemeral },
-      // NOTSPEC: notification counts stay 0 until push rules are evaluated (no push module yet).
-      unread_notifications: { highlight_count: 0, notification_count: 0 },
     };
     if (memberChanged) section.summary = await roomSummary(reads, m.roomNid, req.userId);
     return section;

@@ -14,7 +14,8 @@ import { ReceiptService } from './ReceiptService.js';
 import { SyncService } from './SyncService.js';
 import type { SyncExtension } from './SyncExtension.js';
 import { TypingService } from './TypingService.js';
-import { showAllEvents, type ClientEventFormatter, type VisibilityFilter } from './ports.js';
+import { showAllEvents, type ClientEventFormatter, type UnreadCounter, type VisibilityFilter } from './ports.js';
+import { defaultUnreadCounter } from './defaultUnreadCounter.js';
 
 export interface SyncAreaOptions {
   db: SqlDb;
@@ -26,6 +27,8 @@ export interface SyncAreaOptions {
   format: ClientEventFormatter;
   /** visibility/ module; defaults to showing everything (INTEGRATION POINT). */
   visibility?: VisibilityFilter;
+  /** unread_notifications; defaults to the NOTSPEC approximation in defaultUnreadCounter.ts. */
+  unreadCounter?: UnreadCounter;
 }
 
 export type SyncArea = SyncApiDeps;
@@ -55,6 +58,7 @@ export function createSyncArea(opts: SyncAreaOptions): SyncArea {
     extensions: opts.extensions,
     format: opts.format,
     visibility: opts.visibility ?? showAllEvents,
+    unreadCounter: opts.unreadCounter ?? defaultUnreadCounter(reads),
   });
   return { sync, filters, typing, receipts, accountData, presence, reads };
 }

@@ -25,3 +25,16 @@ export type VisibilityFilter = (userId: string, roomId: string, roomNid: number,
 
 /** INTEGRATION POINT: used until the visibility module is wired in main.ts. Shows everything. */
 export const showAllEvents: VisibilityFilter = async (_u, _r, _n, rows) => rows;
+
+export interface UnreadCounts {
+  highlight_count: number;
+  notification_count: number;
+}
+
+/**
+ * unread_notifications for joined rooms (client-server-api "Receiving
+ * notifications"). The push module, when it exists, replaces the default.
+ */
+export type UnreadCounter = (
+  userId: string, rooms: readonly { roomId: string; roomNid: number; joinedAt: number }[], upto: number,
+) => Promise<Map<string, UnreadCounts>>;

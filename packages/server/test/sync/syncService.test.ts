@@ -128,6 +128,20 @@ for (const engine of engines()) {
       assert.deepEqual(s1.rooms.join[a.roomId].timeline.events.map((e: R) => e.content.body), ['yes']);
     });
 
+    it('unread notification counts: messages from others after the read receipt', async () => {
+      const { roomId, roomNid } = await room('@reader:test');
+      await write(roomNid, roomId, { type: 'm.room.member', sender: '@w:test', state_key: '@w:test', content: { membership: 'join' } });
+      const first = await write(roomNid, roomId, { type: 'm.room.message', sender: '@w:test', content: { body: '1' } });
+      await write(roomNid, roomId, { type: 'm.room.message', sender: '@w:test', content: { body: '2' } });
+      await write(roomNid, roomId, { type: 'm.room.message', sender: '@reader:test', content: { body: 'mine' } });
+      const s0: R = await area.sync.sync(req('@reader:test'));
+      assert.deepEqual(s0.rooms.join[roomId].unread_notifications, { highlight_count: 0, notification_count: 2 });
+      await area.receipts.postReceipt('@reader:test', roomId, 'm.read', first, undefined);
+      const s1: R = await area.sync.sync(req('@reader:test', { since: token(s0) }));
+      assert.equal(s1.rooms.join[roomId].unread_notifications.notification_count, 1);
+      assert.ok(s1.rooms.join[roomId].ephemeral.events.some((e: R) => e.type === 'm.receipt'));
+    });
+
     it('join, invite and leave transitions', async () => {
       const { roomId, roomNid } = await room('@owner:test');
       const s0: R = await area.sync.sync(req('@b:test'));

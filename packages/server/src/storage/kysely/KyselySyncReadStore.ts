@@ -11,6 +11,7 @@ interface Tables {
   rooms: { room_nid: number; room_id: string };
   events: SyncEventRow;
   room_forgotten: { user_id: string; room_id: string };
+  receipts: { room_id: string; receipt_type: string; user_id: string; event_id: string };
   current_state: { room_nid: number; type: string; state_key: string; event_nid: number; membership: string | null };
 }
 
@@ -192,6 +193,36 @@ export class KyselySyncReadStore implements SyncReadStore {
   async forgottenRooms(userId: string): Promise<Set<string>> {
     const rows = await this.db.selectFrom('room_forgotten').select('room_id').where('user_id', '=', userId).execute();
     return new Set(rows.map((r) => r.room_id));
+  }
+
+  async readUpTo(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const part of chunks(roomIds)) {
+      const rows = await this.db
+        .selectFrom('receipts as rc')
+        .innerJoin('events as e', 'e.event_id', 'rc.event_id')
+        .select(['rc.room_id', (eb) => eb.fn.max('e.stream_pos').as('pos')])
+        .where('rc.user_id', '=', userId)
+        .where('rc.receipt_type', 'in', ['m.read', 'm.read.private'])
+        .where('rc.room_id', 'in', part)
+        .groupBy('rc.room_id')
+        .execute();
+      for (const r of rows) out.set(r.room_id, Number(r.pos ?? 0));
+    }
+    return out;
+  }
+
+  async countEventsFromOthers(roomNid: number, userId: string, types: readonly string[], after: number, upto: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('events')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('room_nid', '=', roomNid)
+      .where('stream_pos', '>', after)
+      .where('stream_pos', '<=', upto)
+      .where('sender', '!=', userId)
+      .where('type', 'in', types)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
   }
 
   async eventInRoom(roomNid: number, eventId: string): Promise<SyncEventRow | undefined> {

@@ -120,6 +120,13 @@ export interface SyncReadStore {
   roomNid(roomId: string): Promise<number | undefined>;
   /** Rooms the user has forgotten (POST /rooms/{roomId}/forget): left rooms not to show. */
   forgottenRooms(userId: string): Promise<Set<string>>;
+  /**
+   * Per room: the stream position of the user's latest m.read / m.read.private
+   * receipt target (0 when none), for the rooms given.
+   */
+  readUpTo(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;
+  /** Events of these types from senders other than userId with after < stream_pos <= upto. */
+  countEventsFromOthers(roomNid: number, userId: string, types: readonly string[], after: number, upto: number): Promise<number>;
   /** An event of a room by ID. */
   eventInRoom(roomNid: number, eventId: string): Promise<SyncEventRow | undefined>;
 }

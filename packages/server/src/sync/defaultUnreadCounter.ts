@@ -1,0 +1,23 @@
+// NOTSPEC (approximation until push rules are evaluated): with the default push
+// rules every m.room.message and m.room.encrypted from someone else notifies
+// (.m.rule.message / .m.rule.encrypted), so notification_count is the number of
+// such events after the user's latest m.read / m.read.private receipt (or their
+// join). highlight_count stays 0 (mention rules are not evaluated).
+import type { SyncReadStore } from '../storage/ports/sync.js';
+import type { UnreadCounter, UnreadCounts } from './ports.js';
+
+const NOTIFYING_TYPES = ['m.room.message', 'm.room.encrypted'] as const;
+
+export function defaultUnreadCounter(reads: SyncReadStore): UnreadCounter {
+  return async (userId, rooms, upto) => {
+    const out = new Map<string, UnreadCounts>();
+    if (rooms.length === 0) return out;
+    const readPos = await reads.readUpTo(userId, rooms.map((r) => r.roomId));
+    for (const r of rooms) {
+      const after = Math.max(readPos.get(r.roomId) ?? 0, r.joinedAt);
+      const n = after >= upto ? 0 : await reads.countEventsFromOthers(r.roomNid, userId, NOTIFYING_TYPES, after, upto);
+      out.set(r.roomId, { highlight_count: 0, notification_count: n });
+    }
+    return out;
+  };
+}

@@ -99,7 +99,8 @@ export class SyncService {
     const { reads, typing } = this.deps;
     const upto = this.deps.generator.current;
     const typingNow = typing.current;
-    const since = req.since?.stream ?? null;
+    // A token from beyond the stream (e.g. a restored database) counts as "now".
+    const since = req.since ? Math.min(req.since.stream, upto) : null;
     // A typing serial from before a restart (counter reset) is treated as "send everything".
     const sinceTyping = req.since && req.since.typing <= typingNow ? req.since.typing : null;
     const viewer: Viewer = { userId: req.userId, deviceId: req.deviceId };
@@ -276,10 +277,12 @@ export class SyncService {
     const roomFilter = req.filter.room;
     // The timeline stops at the leave (or kick/ban) event: nothing after it is visible.
     let after = since;
-    if (since !== null) {
-      const before = await this.deps.reads.membershipAt(m.roomNid, req.userId, since);
-      if (before?.membership !== 'join') after = null;
-    }
+    const before = since === null ? undefined : await this.deps.reads.membershipAt(m.roomNid, req.userId, since);
+    if (since !== null && before?.membership !== 'join') after = null;
+    // A rejected (or withdrawn) invite: the user never saw the room, show only the leave.
+    const leaveRow = await this.deps.reads.membershipAt(m.roomNid, req.userId, m.streamPos);
+    const prev = leaveRow?.unsigned_json ? (JSON.parse(leaveRow.unsigned_json) as { prev_content?: { membership?: unknown } }) : undefined;
+    if (before?.membership === 'invite' || prev?.prev_content?.membership === 'invite') after = m.streamPos - 1;
     const timeline = await loadTimeline(deps, ctx, after, m.streamPos, limit, roomFilter?.timeline);
     const stateRows = after === null || req.fullState
       ? await stateAt(this.deps.reads, m.roomNid, timeline.startPos)

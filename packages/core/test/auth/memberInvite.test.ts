@@ -6,7 +6,7 @@ import { signJson } from '../../src/crypto/signJson.js';
 import { signingKeyFromSeed } from '../../src/crypto/SigningKey.js';
 import type { JsonObject } from '../../src/events/types.js';
 import type { RoomVersionRules } from '../../src/room-versions/RoomVersionRules.js';
-import { ALICE, ALL_VERSIONS, BOB, CAROL, DAVE, assertAllowed, assertDenied, byVersion, room } from './fixtures.js';
+import { ALICE, ALL_VERSIONS, BOB, CAROL, DAVE, assertAllowed, assertDenied, byVersion, room, type EventSpec } from './fixtures.js';
 
 const I = (rules: RoomVersionRules, sub: string) =>
   `${byVersion(rules, { 1: '5.3', 6: '4.3', 8: '4.4', 12: '5.4' })}.${sub}`;
@@ -18,7 +18,7 @@ const TOKEN = 'tok123';
 function signed(mxid = DAVE, token = TOKEN, key = isKey): JsonObject {
   return signJson({ mxid, token, sender: BOB }, 'id.test', key) as unknown as JsonObject;
 }
-function inviteEvent(bob: string, keys: 'single' | 'list' = 'single') {
+function inviteEvent(bob: string, keys: 'single' | 'list' = 'single'): EventSpec {
   return { type: 'm.room.third_party_invite', sender: bob, stateKey: TOKEN,
     content: keys === 'single'
       ? { display_name: 'd…', key_validity_url: 'https://id.test/v', public_key: isKey.publicKeyBase64 }

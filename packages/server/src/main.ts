@@ -18,6 +18,10 @@ import { createHttpApp } from './http/createHttpApp.js';
 import type { Router } from './http/Router.js';
 import { registerClientApi } from './client-api/index.js';
 import { registrationTokenStage } from './client-api/accounts/register.js';
+import { StreamIdGenerator } from './streams/StreamIdGenerator.js';
+import { Notifier } from './streams/Notifier.js';
+import { maxStreamPosition } from './storage/streamTables.js';
+import { createRoomsArea, type RoomsArea } from './rooms/createRoomsArea.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -35,6 +39,9 @@ export interface Homeserver {
   storage: Storage;
   accounts: AccountService;
   sessions: SessionService;
+  /** The one stream position generator and sync notifier (WAVE2 "Stream positions"). */
+  streams: { generator: StreamIdGenerator; notifier: Notifier };
+  rooms: RoomsArea;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -79,6 +86,14 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     uia.onSessionExpired.push(async (s) => {
       if (typeof s.data.registrationToken === 'string') await storage.registrationTokens.release(s.data.registrationToken);
     });
+    const generator = new StreamIdGenerator(await maxStreamPosition(storage.database.db));
+    const notifier = new Notifier();
+    const rooms = await createRoomsArea({
+      serverName: config.server_name, defaultRoomVersion: config.default_room_version, signingKey,
+      store: storage.rooms, users: storage.users, generator, notifier,
+    });
+    accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
+    accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
     const rateLimiter = new RateLimiter({
       message: config.rc_message,
       registration: config.rc_registration,
@@ -90,6 +105,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       client: (router) =>
         registerClientApi(router, {
           accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
+          rooms: { ...rooms, serverName: config.server_name },
         }),
       federation: () => {
         /* the federation area registers its routes here */
@@ -104,7 +120,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           logger,
           maxRequestBodySize: config.max_request_body_size,
           trustProxy: listener.x_forwarded,
-          authenticate: (token) => sessions.authenticate(token),
+          authenticate: (token, ip) => sessions.authenticate(token, ip),
           rateLimiter,
         });
         for (const name of names) mount[name](router);
@@ -126,11 +142,14 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       storage,
       accounts,
       sessions,
+      streams: { generator, notifier },
+      rooms,
       logger,
       async close() {
         if (closed) return;
         closed = true;
         await Promise.all(apps.map((a) => a.close()));
+        await rooms.pipeline.flushed();
         await storage.close();
       },
     };

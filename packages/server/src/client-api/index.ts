@@ -5,19 +5,19 @@ import type { AccountsApiDeps } from './accounts/AccountsApiDeps.js';
 import { registerVersionsRoutes } from './versions.js';
 import { registerWellKnownRoutes } from './wellKnown.js';
 import { registerCapabilitiesRoutes } from './capabilities.js';
-import { registerRegisterRoutes } from './accounts/register.js';
-import { registerLoginRoutes } from './accounts/login.js';
-import { registerSessionRoutes } from './accounts/session.js';
+import { registerAccountsApi } from './accounts/registerAccountsApi.js';
+import { registerRoomsApi } from './rooms/registerRoomsApi.js';
+import type { RoomsApiDeps } from './rooms/RoomsApiDeps.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
+  rooms: RoomsApiDeps & { serverName: string };
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerVersionsRoutes(router);
   registerWellKnownRoutes(router, { publicBaseUrl: deps.accounts.config.public_baseurl });
   registerCapabilitiesRoutes(router, { defaultRoomVersion: deps.accounts.config.default_room_version });
-  registerRegisterRoutes(router, deps.accounts);
-  registerLoginRoutes(router, deps.accounts);
-  registerSessionRoutes(router, deps.accounts);
+  registerAccountsApi(router, deps.accounts);
+  registerRoomsApi(router, deps.rooms);
 }

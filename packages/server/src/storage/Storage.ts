@@ -8,6 +8,8 @@ import { KyselyUserStore } from './kysely/KyselyUserStore.js';
 import { KyselyDeviceStore } from './kysely/KyselyDeviceStore.js';
 import { KyselyTokenStore } from './kysely/KyselyTokenStore.js';
 import { KyselyRegistrationTokenStore } from './kysely/KyselyRegistrationTokenStore.js';
+import { KyselyRoomStore } from './kysely/KyselyRoomStore.js';
+import type { RoomStore } from './ports/rooms.js';
 import type { DeviceStore, RegistrationTokenStore, TokenStore, UserStore } from './ports/accounts.js';
 
 export interface Storage {
@@ -16,6 +18,7 @@ export interface Storage {
   devices: DeviceStore;
   tokens: TokenStore;
   registrationTokens: RegistrationTokenStore;
+  rooms: RoomStore;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,7 @@ export async function openStorage(opts: DatabaseOptions): Promise<Storage> {
     devices: new KyselyDeviceStore(db),
     tokens: new KyselyTokenStore(db),
     registrationTokens: new KyselyRegistrationTokenStore(db),
+    rooms: new KyselyRoomStore(db),
     close: () => database.close(),
   };
 }

@@ -2,7 +2,9 @@
 // (never reorder or rename an id once committed).
 import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
+import { rooms001 } from './rooms.js';
 
 export const migrations: Migration[] = [
   accounts001,
+  rooms001,
 ];

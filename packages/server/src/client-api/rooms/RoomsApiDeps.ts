@@ -1,0 +1,10 @@
+// What the rooms endpoints need (built in main.ts).
+import type { RoomService } from '../../rooms/RoomService.js';
+import type { MembershipService } from '../../rooms/MembershipService.js';
+import type { RoomDirectory } from '../../rooms/RoomDirectory.js';
+
+export interface RoomsApiDeps {
+  rooms: RoomService;
+  membership: MembershipService;
+  directory: RoomDirectory;
+}

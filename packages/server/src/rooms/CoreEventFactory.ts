@@ -1,0 +1,113 @@
+// EventFactory over @weft/core: builds, hashes and signs with the server's key,
+// maps the core's typed errors to Matrix errors at this edge.
+// Spec: client-server-api "Size limits" (65,536 bytes of canonical JSON for the
+// whole event; 255 bytes for type and state_key) → 413 M_TOO_LARGE.
+import { randomBytes } from 'node:crypto';
+import {
+  authEventKeys, buildEvent, canonicalJson, checkEventAuth, computeReferenceHash, CoreError, encodeBase64, MatrixError,
+  redact, roomIdFromCreateEvent, toRoomEvent, type Pdu, type RoomEvent, type RoomVersionRules, type SigningKey,
+} from '@weft/core';
+import type { BuiltEvent, EventFactory, LocalEventInput } from './EventFactory.js';
+import type { CachedEvent } from './RoomState.js';
+
+const MAX_EVENT_BYTES = 65_536;
+const MAX_FIELD_BYTES = 255;
+
+export class CoreEventFactory implements EventFactory {
+  constructor(private readonly serverName: string, private readonly key: SigningKey) {}
+
+  build(rules: RoomVersionRules, input: LocalEventInput): BuiltEvent {
+    if (Buffer.byteLength(input.type, 'utf8') > MAX_FIELD_BYTES) throw new MatrixError(413, 'M_TOO_LARGE', 'Event type is longer than 255 bytes');
+    if (input.stateKey !== undefined && Buffer.byteLength(input.stateKey, 'utf8') > MAX_FIELD_BYTES) {
+      throw new MatrixError(413, 'M_TOO_LARGE', 'State key is longer than 255 bytes');
+    }
+    const refs = new Map<string, CachedEvent>();
+    for (const c of input.prevEvents) refs.set(c.event.eventId, c);
+    for (const c of input.authEvents) refs.set(c.event.eventId, c);
+    try {
+      const built = buildEvent(
+        {
+          ...(input.roomId !== undefined ? { roomId: input.roomId } : {}),
+          sender: input.sender,
+          type: input.type,
+          ...(input.stateKey !== undefined ? { stateKey: input.stateKey } : {}),
+          content: input.content,
+          prevEventIds: input.prevEvents.map((c) => c.event.eventId),
+          authEventIds: input.authEvents.map((c) => c.event.eventId),
+          depth: input.depth,
+          originServerTs: input.originServerTs,
+          serverName: this.serverName,
+          ...(input.redacts !== undefined ? { redacts: input.redacts } : {}),
+          ...(rules.eventIdInEvent ? { v1EventIdLocalpart: randomLocalpart() } : {}),
+          ...(rules.eventReferencesWithHashes
+            ? {
+                referenceHashOf: (id: string) => {
+                  const c = refs.get(id);
+                  if (!c) return undefined;
+                  c.refHash ??= encodeBase64(computeReferenceHash(c.event.pdu, rules));
+                  return c.refHash;
+                },
+              }
+            : {}),
+        },
+        this.key,
+        rules,
+      );
+      const json = canonicalJson(built.pdu);
+      if (Buffer.byteLength(json, 'utf8') > MAX_EVENT_BYTES) {
+        throw new MatrixError(413, 'M_TOO_LARGE', `Event is larger than ${MAX_EVENT_BYTES} bytes`);
+      }
+      return { eventId: built.eventId, pdu: built.pdu, json, event: built.event };
+    } catch (err) {
+      throw toMatrixError(err);
+    }
+  }
+
+  authKeys(rules: RoomVersionRules, input: { type: string; sender: string; stateKey?: string; content: Record<string, unknown> }): [string, string][] {
+    return authEventKeys(input.type, input.stateKey, input.sender, input.content as never, rules);
+  }
+
+  checkAuth(rules: RoomVersionRules, event: RoomEvent, lookup: (type: string, stateKey: string) => RoomEvent | undefined): { allowed: boolean; reason?: string } {
+    const v = checkEventAuth(event, lookup, rules);
+    return v.allowed ? { allowed: true } : { allowed: false, reason: v.reason };
+  }
+
+  parseStored(rules: RoomVersionRules, eventId: string, json: string, redacted = false): RoomEvent {
+    let pdu = JSON.parse(json) as Pdu;
+    if (redacted) pdu = redact(pdu, rules);
+    return toRoomEvent(pdu, rules, eventId);
+  }
+
+  redacted(rules: RoomVersionRules, event: RoomEvent): RoomEvent {
+    return toRoomEvent(redact(event.pdu, rules), rules, event.eventId);
+  }
+
+  referenceHash(rules: RoomVersionRules, pdu: Pdu): string {
+    return encodeBase64(computeReferenceHash(pdu, rules));
+  }
+
+  roomIdFromCreateEvent(rules: RoomVersionRules, createPdu: Pdu): string {
+    return roomIdFromCreateEvent(createPdu, rules);
+  }
+}
+
+/** The core's typed input errors become client errors; anything else is rethrown. */
+export function toMatrixError(err: unknown): unknown {
+  if (!(err instanceof CoreError)) return err;
+  switch (err.code) {
+    case 'TOO_LARGE':
+      return new MatrixError(413, 'M_TOO_LARGE', err.message);
+    case 'NOT_CANONICAL':
+    case 'BAD_JSON':
+    case 'MISSING_FIELD':
+      return new MatrixError(400, 'M_BAD_JSON', err.message);
+    case 'INVALID_ID':
+      return new MatrixError(400, 'M_INVALID_PARAM', err.message);
+    default:
+      return err;
+  }
+}
+
+function randomLocalpart(): string {
+  return randomBytes(12).toString('base64url');
+}

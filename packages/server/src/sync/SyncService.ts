@@ -160,9 +160,14 @@ export class SyncService {
     const unread = await this.deps.unreadCounter(
       req.userId, joinedToRead.map((m) => ({ roomId: m.roomId, roomNid: m.roomNid, joinedAt: m.streamPos })), upto,
     );
+    // Rooms sent with full state (initial, full_state, or possibly newly joined): their
+    // current state in one query rather than one per room.
+    const stateCache = await reads.currentStateOfRooms(
+      joinedToRead.filter((m) => since === null || req.fullState || m.streamPos > since).map((m) => m.roomNid),
+    );
     for (const m of joinedToRead) {
       const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
-      const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId));
+      const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId), stateCache.get(m.roomNid));
       if (section) {
         section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };
         join[m.roomId] = section;
@@ -202,7 +207,7 @@ export class SyncService {
 
   private async joinedRoom(
     deps: RoomSectionDeps, ctx: RoomCtx, m: UserMembership, req: SyncRequest, since: number | null, upto: number, limit: number,
-    sinceTyping: number | null, receipts: Json | undefined, accountData: Json[] | undefined,
+    sinceTyping: number | null, receipts: Json | undefined, accountData: Json[] | undefined, currentState: SyncEventRow[] | undefined,
   ): Promise<Json | undefined> {
     const { reads } = this.deps;
     const roomFilter = req.filter.room;
@@ -221,7 +226,7 @@ export class SyncService {
     let stateRows: SyncEventRow[];
     let gapMembers = new Set<string>();
     if (fresh || req.fullState) {
-      stateRows = await stateAt(reads, m.roomNid, timeline.startPos);
+      stateRows = await stateAt(reads, m.roomNid, timeline.startPos, currentState);
     } else if (timeline.limited) {
       // State changes between `since` and the start of the timeline.
       stateRows = dedupeState(await reads.stateEventsBetween(m.roomNid, since!, timeline.startPos + 1));
@@ -267,7 +272,7 @@ export class SyncService {
       account_data: { events: accountData ?? [] },
       ephemeral: { events: ephemeral },
     };
-    if (memberChanged) section.summary = await roomSummary(reads, m.roomNid, req.userId);
+    if (memberChanged) section.summary = await roomSummary(reads, m.roomNid, req.userId, currentState);
     return section;
   }
 

@@ -38,7 +38,9 @@ export async function loadTimeline(
   const picked: SyncEventRow[] = [];
   let cursor = upto;
   let exhausted = false;
-  const batch = Math.max(limit + 1, 20);
+  const trivial = filter === undefined || (filter.types === undefined && filter.not_types === undefined &&
+    filter.senders === undefined && filter.not_senders === undefined && filter.contains_url === undefined);
+  const batch = trivial ? limit + 1 : Math.max(limit + 1, 20);
   while (picked.length < limit && !exhausted) {
     const rows = await deps.reads.timelineDesc(ctx.roomNid, after, cursor, batch);
     if (rows.length < batch) exhausted = true;
@@ -82,8 +84,8 @@ export async function formatEvents(deps: RoomSectionDeps, ctx: RoomCtx, rows: re
 }
 
 /** The room state at a position (one event per (type, state_key) with stream_pos <= pos). */
-export async function stateAt(reads: SyncReadStore, roomNid: number, pos: number): Promise<SyncEventRow[]> {
-  const current = await reads.currentState(roomNid);
+export async function stateAt(reads: SyncReadStore, roomNid: number, pos: number, prefetched?: SyncEventRow[]): Promise<SyncEventRow[]> {
+  const current = prefetched ?? (await reads.currentState(roomNid));
   const out: SyncEventRow[] = [];
   for (const row of current) {
     if (row.stream_pos <= pos) {
@@ -125,8 +127,14 @@ export function filterState(
 }
 
 /** Room summary (sync.yaml RoomSummary): heroes and member counts from current state. */
-export async function roomSummary(reads: SyncReadStore, roomNid: number, ownUserId: string): Promise<Record<string, unknown>> {
-  const members = await reads.members(roomNid);
+export async function roomSummary(
+  reads: SyncReadStore, roomNid: number, ownUserId: string, currentState?: SyncEventRow[],
+): Promise<Record<string, unknown>> {
+  const members = currentState
+    ? currentState
+        .filter((r) => r.type === 'm.room.member')
+        .map((r) => ({ userId: r.state_key!, membership: r.membership ?? 'leave', streamPos: r.stream_pos }))
+    : await reads.members(roomNid);
   let joined = 0;
   let invited = 0;
   const heroes: string[] = [];

@@ -97,6 +97,25 @@ export class KyselySyncReadStore implements SyncReadStore {
     return rows.map(norm);
   }
 
+  async currentStateOfRooms(roomNids: readonly number[]): Promise<Map<number, SyncEventRow[]>> {
+    const out = new Map<number, SyncEventRow[]>();
+    for (const nid of roomNids) out.set(nid, []);
+    for (const part of chunks(roomNids)) {
+      const rows = await this.db
+        .selectFrom('current_state as cs')
+        .innerJoin('events as e', 'e.event_nid', 'cs.event_nid')
+        .select(EVENT_COLUMNS)
+        .where('cs.room_nid', 'in', part)
+        .orderBy('e.stream_pos')
+        .execute();
+      for (const r of rows) {
+        const row = norm(r);
+        out.get(row.room_nid)?.push(row);
+      }
+    }
+    return out;
+  }
+
   async stateEventsBetween(roomNid: number, after: number, before: number): Promise<SyncEventRow[]> {
     const rows = await this.db
       .selectFrom('events as e')

@@ -104,6 +104,8 @@ export interface SyncReadStore {
   timelineDesc(roomNid: number, after: number | null, upto: number, limit: number): Promise<SyncEventRow[]>;
   /** Current state of the room (one event per (type, state_key)). */
   currentState(roomNid: number): Promise<SyncEventRow[]>;
+  /** Current state of several rooms in one query (room_nid → rows in stream order). */
+  currentStateOfRooms(roomNids: readonly number[]): Promise<Map<number, SyncEventRow[]>>;
   /** State events with after < stream_pos < before, oldest first. */
   stateEventsBetween(roomNid: number, after: number, before: number): Promise<SyncEventRow[]>;
   /** The latest state event for (type, state_key) with stream_pos <= pos. */

@@ -22,6 +22,9 @@ import { StreamIdGenerator } from './streams/StreamIdGenerator.js';
 import { Notifier } from './streams/Notifier.js';
 import { maxStreamPosition } from './storage/streamTables.js';
 import { createRoomsArea, type RoomsArea } from './rooms/createRoomsArea.js';
+import { createSyncArea, type SyncArea } from './sync/createSyncArea.js';
+import { serializerFormatter } from './sync/serializerFormatter.js';
+import type { SyncExtension } from './sync/SyncExtension.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -42,6 +45,8 @@ export interface Homeserver {
   /** The one stream position generator and sync notifier (WAVE2 "Stream positions"). */
   streams: { generator: StreamIdGenerator; notifier: Notifier };
   rooms: RoomsArea;
+  /** The sync area's services and the SyncExtension registry. */
+  sync: SyncArea & { extensions: SyncExtension[] };
   logger: Logger;
   close(): Promise<void>;
 }
@@ -92,6 +97,11 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       serverName: config.server_name, defaultRoomVersion: config.default_room_version, signingKey,
       store: storage.rooms, users: storage.users, generator, notifier,
     });
+    // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
+    const syncExtensions: SyncExtension[] = [];
+    const sync = createSyncArea({
+      db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
+    });
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
     const rateLimiter = new RateLimiter({
@@ -106,6 +116,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         registerClientApi(router, {
           accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
           rooms: { ...rooms, serverName: config.server_name },
+          sync,
         }),
       federation: () => {
         /* the federation area registers its routes here */
@@ -144,6 +155,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       sessions,
       streams: { generator, notifier },
       rooms,
+      sync: { ...sync, extensions: syncExtensions },
       logger,
       async close() {
         if (closed) return;

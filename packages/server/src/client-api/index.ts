@@ -8,10 +8,12 @@ import { registerCapabilitiesRoutes } from './capabilities.js';
 import { registerAccountsApi } from './accounts/registerAccountsApi.js';
 import { registerRoomsApi } from './rooms/registerRoomsApi.js';
 import type { RoomsApiDeps } from './rooms/RoomsApiDeps.js';
+import { registerSyncApi, type SyncApiDeps } from './sync/registerSyncApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
   rooms: RoomsApiDeps & { serverName: string };
+  sync: SyncApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -20,4 +22,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerCapabilitiesRoutes(router, { defaultRoomVersion: deps.accounts.config.default_room_version });
   registerAccountsApi(router, deps.accounts);
   registerRoomsApi(router, deps.rooms);
+  registerSyncApi(router, deps.sync);
 }

@@ -5,6 +5,7 @@ import type { SqlDb } from './Database.js';
 
 export const streamTables: string[] = [
   'events',
+  'account_data', 'receipts', 'presence',
 ];
 
 /** The highest stream_pos over `tables` (0 when all are empty). */

@@ -3,8 +3,10 @@
 import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
 import { rooms001 } from './rooms.js';
+import { sync001 } from './sync.js';
 
 export const migrations: Migration[] = [
   accounts001,
   rooms001,
+  sync001,
 ];

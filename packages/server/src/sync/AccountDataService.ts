@@ -25,7 +25,7 @@ export class AccountDataService {
 
   /** Server-side write (read markers, push rules, tags). */
   async put(userId: string, roomId: string, type: string, content: Record<string, unknown>): Promise<void> {
-    await writeAtNextPosition(this.streams, (pos) => this.store.putAccountData(userId, roomId, type, content, pos), { userIds: [userId] });
+    await writeAtNextPosition(this.streams, 'account_data', (pos) => this.store.putAccountData(userId, roomId, type, content, pos), { userIds: [userId] });
   }
 
   async get(userId: string, roomId: string, type: string): Promise<Record<string, unknown>> {

@@ -85,6 +85,7 @@ export class PresenceService {
     const roomIds = await this.joinedRoomIds(row.userId);
     await writeAtNextPosition(
       this.streams,
+      'presence',
       async (pos) => {
         row.streamPos = pos;
         await this.store.putPresence(row);

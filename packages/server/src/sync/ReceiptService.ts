@@ -58,6 +58,7 @@ export class ReceiptService {
     const wake = receiptType === 'm.read.private' ? { userIds: [userId] } : { roomIds: [roomId] };
     await writeAtNextPosition(
       this.streams,
+      'receipts',
       (pos) => this.store.putReceipt({ roomId, receiptType, userId, threadId, eventId, ts: this.now(), streamPos: pos }),
       wake,
     );

@@ -20,6 +20,7 @@ import type { SyncExtension } from './SyncExtension.js';
 import type { TypingService } from './TypingService.js';
 import type { PresenceService, PresenceState } from './PresenceService.js';
 import type { ClientEventFormatter, UnreadCounter, Viewer, VisibilityFilter } from './ports.js';
+import type { StreamHighWater } from './streamWrite.js';
 import {
   dedupeState, filterState, formatEvents, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
 } from './roomSections.js';
@@ -27,6 +28,7 @@ import {
 export interface SyncServiceDeps {
   generator: StreamIdGenerator;
   notifier: Notifier;
+  highWater: StreamHighWater;
   reads: SyncReadStore;
   accountData: AccountDataStore;
   receipts: ReceiptStore;
@@ -65,13 +67,14 @@ export class SyncService {
     const deadline = this.now() + Math.max(0, req.timeoutMs);
     // full_state: "the timeout parameter will be ignored and the query will return immediately".
     const mayWait = req.since !== null && !req.fullState && req.timeoutMs > 0;
-    let memberships = await this.deps.reads.membershipsOf(req.userId);
     for (;;) {
       const remaining = deadline - this.now();
+      // The rooms to listen on come from this user's previous build: a room joined
+      // since then is announced on the user's own key, and build() re-reads memberships.
       const listener = mayWait && remaining > 0
         ? this.deps.notifier.listen({
             userId: req.userId,
-            roomIds: memberships.filter((m) => m.membership === 'join' || m.membership === 'invite').map((m) => m.roomId),
+            roomIds: this.listenRooms.get(req.userId) ?? (await this.roomsToListen(req.userId)),
             timeoutMs: remaining,
             signal: req.signal,
           })
@@ -83,16 +86,29 @@ export class SyncService {
         listener?.cancel();
         throw err;
       }
+      this.rememberRooms(req.userId, result.memberships);
       if (result.hasNew || !listener) {
         listener?.cancel();
         return result.response;
       }
-      memberships = result.memberships;
       // Nothing new: park until a write concerning us, the timeout, or the client leaving.
       // "If no events (or other data) become available before this time elapses, the
       // server will return a response with empty fields" (sync.yaml `timeout`).
       if (!(await listener.woken)) return result.response;
     }
+  }
+
+  /** user ID → joined/invited room IDs at their last sync (bounded; only a listening hint). */
+  private readonly listenRooms = new Map<string, string[]>();
+
+  private async roomsToListen(userId: string): Promise<string[]> {
+    const ms = await this.deps.reads.membershipsOf(userId);
+    return ms.filter((m) => m.membership === 'join' || m.membership === 'invite').map((m) => m.roomId);
+  }
+
+  private rememberRooms(userId: string, memberships: UserMembership[]): void {
+    if (this.listenRooms.size > 50_000) this.listenRooms.clear();
+    this.listenRooms.set(userId, memberships.filter((m) => m.membership === 'join' || m.membership === 'invite').map((m) => m.roomId));
   }
 
   private async build(req: SyncRequest): Promise<{ response: Json; hasNew: boolean; memberships: UserMembership[] }> {
@@ -120,9 +136,13 @@ export class SyncService {
 
     // What changed since `since` (incremental only): one query per stream.
     const changedRooms = since === null ? null : await reads.roomsWithEventsBetween(since, upto);
-    const receiptRooms = since === null ? null : new Set(await this.deps.receipts.roomsWithReceiptsSince(since, upto));
+    const hw = this.deps.highWater;
+    const receiptRooms = since === null ? null
+      : hw.mayHaveChangedSince('receipts', since) ? new Set(await this.deps.receipts.roomsWithReceiptsSince(since, upto)) : new Set<string>();
     const typingRooms = sinceTyping === null ? null : new Set(typing.roomsChangedSince(sinceTyping));
-    const accountRows = await this.deps.accountData.accountDataSince(req.userId, since, upto);
+    const accountRows = since === null || hw.mayHaveChangedSince('account_data', since)
+      ? await this.deps.accountData.accountDataSince(req.userId, since, upto)
+      : [];
     const roomAccountData = new Map<string, Json[]>();
     const globalAccountData: Json[] = [];
     for (const row of accountRows) {
@@ -333,6 +353,7 @@ export class SyncService {
       users.add(req.userId);
       rows = await this.deps.presenceStore.presenceSince([...users], null, upto);
     } else {
+      if (!this.deps.highWater.mayHaveChangedSince('presence', since)) return [];
       rows = await this.deps.presenceStore.presenceSince(null, since, upto);
       if (rows.length === 0) return [];
       const visible = await this.deps.reads.usersSharingRooms(joinedNids, rows.map((r) => r.userId));

@@ -14,6 +14,7 @@ import { ReceiptService } from './ReceiptService.js';
 import { SyncService } from './SyncService.js';
 import type { SyncExtension } from './SyncExtension.js';
 import { TypingService } from './TypingService.js';
+import { StreamHighWater } from './streamWrite.js';
 import { showAllEvents, type ClientEventFormatter, type UnreadCounter, type VisibilityFilter } from './ports.js';
 import { defaultUnreadCounter } from './defaultUnreadCounter.js';
 
@@ -34,7 +35,8 @@ export interface SyncAreaOptions {
 export type SyncArea = SyncApiDeps;
 
 export function createSyncArea(opts: SyncAreaOptions): SyncArea {
-  const streams = { generator: opts.generator, notifier: opts.notifier };
+  const highWater = new StreamHighWater(opts.generator.current);
+  const streams = { generator: opts.generator, notifier: opts.notifier, highWater };
   const reads = new KyselySyncReadStore(opts.db);
   const accountDataStore = new KyselyAccountDataStore(opts.db);
   const receiptStore = new KyselyReceiptStore(opts.db);
@@ -49,6 +51,7 @@ export function createSyncArea(opts: SyncAreaOptions): SyncArea {
   const sync = new SyncService({
     generator: opts.generator,
     notifier: opts.notifier,
+    highWater,
     reads,
     accountData: accountDataStore,
     receipts: receiptStore,

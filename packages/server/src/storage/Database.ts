@@ -23,5 +23,11 @@ export interface Database {
    * transactions are serialised; on PostgreSQL they run at READ COMMITTED.
    */
   transaction<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /**
+   * SQLite only: the better-sqlite3 connection under `db`, for hot paths that
+   * run prepared statements synchronously (the event persister). Use it only
+   * inside `db.connection().execute(...)`, which holds Kysely's connection lock.
+   */
+  readonly sqliteConnection?: unknown;
   close(): Promise<void>;
 }

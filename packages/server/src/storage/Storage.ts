@@ -37,7 +37,7 @@ export async function openStorage(opts: DatabaseOptions): Promise<Storage> {
     devices: new KyselyDeviceStore(db),
     tokens: new KyselyTokenStore(db),
     registrationTokens: new KyselyRegistrationTokenStore(db),
-    rooms: new KyselyRoomStore(db),
+    rooms: new KyselyRoomStore(db, database.sqliteConnection),
     close: () => database.close(),
   };
 }

@@ -11,8 +11,11 @@ export type DatabaseOptions =
 
 /** Opens the database. better-sqlite3 and pg are loaded lazily so start-up stays fast. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
-  const db = opts.engine === 'sqlite' ? await openSqlite(opts.path) : await openPostgres(opts);
-  return wrap(opts.engine, db);
+  if (opts.engine === 'sqlite') {
+    const { db, conn } = await openSqlite(opts.path);
+    return { ...wrap('sqlite', db), sqliteConnection: conn };
+  }
+  return wrap(opts.engine, await openPostgres(opts));
 }
 
 function wrap(engine: Engine, db: SqlDb): Database {
@@ -24,7 +27,7 @@ function wrap(engine: Engine, db: SqlDb): Database {
   };
 }
 
-async function openSqlite(path: string): Promise<SqlDb> {
+async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const conn = new BetterSqlite3(path);
@@ -36,7 +39,7 @@ async function openSqlite(path: string): Promise<SqlDb> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
-  return new Kysely({ dialect: new SqliteDialect({ database: conn }) });
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: conn }) }), conn };
 }
 
 async function openPostgres(opts: Extract<DatabaseOptions, { engine: 'postgres' }>): Promise<SqlDb> {

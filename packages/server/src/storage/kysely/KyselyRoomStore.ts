@@ -4,6 +4,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { SqlDb } from '../Database.js';
 import { isUniqueViolation } from '../dialect.js';
+import { RoomsSqliteWriter } from './roomsSqliteWriter.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { EventRow, NewEvent, PublicRoomRow, RoomMembershipRow, RoomRecord, RoomStore } from '../ports/rooms.js';
 
 interface RoomsTable { room_nid: number; room_id: string; room_version: string; creator: string; is_public: number; created_ts: number }
@@ -67,8 +69,11 @@ function toRoom(r: RoomsTable): RoomRecord {
 
 export class KyselyRoomStore implements RoomStore {
   private readonly db: Kysely<RoomTables>;
-  constructor(db: SqlDb) {
+  /** SQLite: prepared-statement hot path for writes and transaction-ID lookups. */
+  private readonly sqlite: RoomsSqliteWriter | undefined;
+  constructor(db: SqlDb, sqliteConnection?: unknown) {
     this.db = db as Kysely<RoomTables>;
+    this.sqlite = sqliteConnection ? new RoomsSqliteWriter(db, sqliteConnection as BetterSqlite3.Database) : undefined;
   }
 
   private events() {
@@ -105,6 +110,7 @@ export class KyselyRoomStore implements RoomStore {
 
   async persistEvents(events: readonly NewEvent[]): Promise<void> {
     if (events.length === 0) return;
+    if (this.sqlite) return this.sqlite.persistEvents(events);
     // The last state event per (room, type, state_key) wins; PostgreSQL refuses
     // an upsert that touches the same row twice, so collapse first.
     const state = new Map<string, CurrentStateTable>();
@@ -192,6 +198,7 @@ export class KyselyRoomStore implements RoomStore {
   }
 
   async txnEventId(userId: string, deviceId: string, txnId: string): Promise<string | undefined> {
+    if (this.sqlite) return this.sqlite.txnEventId(userId, deviceId, txnId);
     const r = await this.db
       .selectFrom('event_txns')
       .select('event_id')

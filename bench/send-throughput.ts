@@ -1,0 +1,81 @@
+// Benchmark: send throughput into ONE room through the real client API —
+// sequential (one sender, one request at a time) and 10 concurrent senders
+// (each its own user, one request at a time each). The server runs as a
+// separate process (`weft start` from sources) so the load generator does not
+// share its core; requests go over loopback HTTP with undici keep-alive.
+// Prints one JSON object.
+// Run: node --conditions=weft-src --import tsx bench/send-throughput.ts [--engine sqlite|postgres] [--seconds 5]
+import { performance } from 'node:perf_hooks';
+import { Agent, request } from 'undici';
+import type { Engine } from '../packages/server/test/harness.js';
+import { prepareChildServer, registerUser, removeChildServerData, startChildServer } from '../packages/server/test/rooms/childServer.js';
+
+const arg = (name: string, dflt: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+const engine = arg('engine', 'sqlite') as Engine;
+const seconds = Number(arg('seconds', '5'));
+const V3 = '/_matrix/client/v3';
+
+const data = await prepareChildServer(engine);
+const server = await startChildServer(data);
+const agent = new Agent({ connections: 32, pipelining: 1, keepAliveTimeout: 30_000 });
+
+async function call(method: 'PUT' | 'POST', path: string, token: string, body: unknown): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await request(server.baseUrl + path, {
+    method, dispatcher: agent, body: JSON.stringify(body),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+  });
+  return { status: res.statusCode, body: await res.body.json() };
+}
+
+/** Each sender sends one message at a time for `durationMs`; returns messages sent. */
+async function run(tokens: string[], roomPath: string, durationMs: number, tag: string): Promise<{ count: number; seconds: number; latencies: number[] }> {
+  const end = performance.now() + durationMs;
+  const start = performance.now();
+  const latencies: number[] = [];
+  let count = 0;
+  await Promise.all(tokens.map(async (token, s) => {
+    let i = 0;
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const res = await call('PUT', `${roomPath}/send/m.room.message/${tag}-${s}-${i++}`, token, { msgtype: 'm.text', body: `message ${i} from sender ${s}` });
+      if (res.status !== 200) throw new Error(`send failed ${res.status} ${JSON.stringify(res.body)}`);
+      latencies.push(performance.now() - t0);
+      count++;
+    }
+  }));
+  return { count, seconds: (performance.now() - start) / 1000, latencies };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
+};
+
+try {
+  const senders = [];
+  for (let i = 0; i < 10; i++) senders.push(await registerUser(server.baseUrl, `sender${i}`));
+  const owner = senders[0]!;
+  const created = await call('POST', `${V3}/createRoom`, owner.accessToken, { preset: 'public_chat' });
+  const roomId = created.body.room_id as string;
+  const roomPath = `${V3}/rooms/${encodeURIComponent(roomId)}`;
+  for (const s of senders.slice(1)) await call('POST', `${V3}/join/${encodeURIComponent(roomId)}`, s.accessToken, {});
+
+  await run([owner.accessToken], roomPath, 1000, 'warm'); // JIT warm-up
+  const seq = await run([owner.accessToken], roomPath, seconds * 1000, 'seq');
+  const conc = await run(senders.map((s) => s.accessToken), roomPath, seconds * 1000, 'conc');
+  console.log(JSON.stringify({
+    bench: 'send-throughput',
+    engine,
+    node: process.version,
+    cpus: (await import('node:os')).cpus().length,
+    sequential: { msgPerSec: Math.round(seq.count / seq.seconds), messages: seq.count, latencyMs: { p50: pct(seq.latencies, 50), p99: pct(seq.latencies, 99) } },
+    concurrent10: { msgPerSec: Math.round(conc.count / conc.seconds), messages: conc.count, latencyMs: { p50: pct(conc.latencies, 50), p99: pct(conc.latencies, 99) } },
+  }));
+} finally {
+  await agent.close();
+  await server.stop();
+  await removeChildServerData(data);
+}

@@ -1,0 +1,58 @@
+// SQLite hot path of the rooms store: the event persister's batch write and
+// the transaction-ID lookup as prepared better-sqlite3 statements, run
+// synchronously. Same SQL semantics as the Kysely path in KyselyRoomStore
+// (which PostgreSQL uses); only the per-statement overhead differs (no query
+// compilation, no re-preparing, one synchronous transaction per batch).
+import type BetterSqlite3 from 'better-sqlite3';
+import type { SqlDb } from '../Database.js';
+import type { NewEvent } from '../ports/rooms.js';
+
+export class RoomsSqliteWriter {
+  private stmts: ReturnType<RoomsSqliteWriter['prepare']> | undefined;
+
+  constructor(private readonly db: SqlDb, private readonly conn: BetterSqlite3.Database) {}
+
+  private prepare() {
+    const c = this.conn;
+    return {
+      insertEvent: c.prepare(
+        `insert into events (event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_server_ts, json, redacted_by, membership, unsigned_json)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)`,
+      ),
+      upsertState: c.prepare(
+        `insert into current_state (room_nid, type, state_key, event_nid, membership) values (?, ?, ?, ?, ?)
+         on conflict (room_nid, type, state_key) do update set event_nid = excluded.event_nid, membership = excluded.membership`,
+      ),
+      insertTxn: c.prepare('insert into event_txns (user_id, device_id, txn_id, event_id, created_ts) values (?, ?, ?, ?, ?)'),
+      redact: c.prepare('update events set redacted_by = ? where event_id = ? and redacted_by is null'),
+      txnLookup: c.prepare('select event_id from event_txns where user_id = ? and device_id = ? and txn_id = ?').pluck(),
+    };
+  }
+
+  private get s() {
+    return (this.stmts ??= this.prepare());
+  }
+
+  /** One transaction for the whole batch, holding Kysely's connection lock so no other query interleaves. */
+  async persistEvents(events: readonly NewEvent[]): Promise<void> {
+    const s = this.s;
+    const write = this.conn.transaction((batch: readonly NewEvent[]) => {
+      for (const e of batch) {
+        s.insertEvent.run(e.eventNid, e.eventId, e.roomNid, e.streamPos, e.depth, e.type, e.stateKey, e.sender, e.originServerTs, e.json, e.membership, e.unsignedJson);
+        if (e.stateKey !== null) s.upsertState.run(e.roomNid, e.type, e.stateKey, e.eventNid, e.membership);
+        if (e.txn) s.insertTxn.run(e.txn.userId, e.txn.deviceId, e.txn.txnId, e.eventId, e.txn.createdTs);
+        if (e.redacts !== undefined) s.redact.run(e.eventId, e.redacts);
+      }
+    });
+    await this.db.connection().execute(async () => write(events));
+  }
+
+  /**
+   * A single synchronous read. Safe without the connection lock: Kysely's
+   * SQLite driver never leaves a statement mid-iteration across an await, and
+   * seeing another open transaction's uncommitted rows is harmless here.
+   */
+  txnEventId(userId: string, deviceId: string, txnId: string): string | undefined {
+    return this.s.txnLookup.get(userId, deviceId, txnId) as string | undefined;
+  }
+}

@@ -1,22 +1,22 @@
 // Benchmark: initial /sync (no since, default filter: timeline limit 10) for a
 // user joined to 100 rooms, each with a name, a topic and 20 messages, on a
-// real server over loopback HTTP. Prints one JSON object with the median and
+// real server (in its own process) over loopback HTTP. Prints one JSON object with the median and
 // p90 of several runs, and the response size.
 // Run: node --conditions=weft-src --import tsx bench/sync-initial.ts [--engine sqlite|postgres] [--rooms 100]
 import { performance } from 'node:perf_hooks';
-import { startTestServer, type Engine } from '../packages/server/test/harness.js';
+import { startBenchServer } from './syncBenchServer.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : dflt;
 };
-const engine = arg('engine', 'sqlite') as Engine;
+const engine = arg('engine', 'sqlite');
 const roomCount = Number(arg('rooms', '100'));
 const messagesPerRoom = 20;
 const runs = 11;
 const V3 = '/_matrix/client/v3';
 
-const hs = await startTestServer({ engine });
+const hs = await startBenchServer(engine);
 try {
   const alice = await hs.register('bench_alice');
   const bob = await hs.register('bench_bob');

@@ -186,7 +186,7 @@ export class SyncService {
       joinedToRead.filter((m) => since === null || req.fullState || m.streamPos > since).map((m) => m.roomNid),
     );
     for (const m of joinedToRead) {
-      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
+      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, visibleAfter: m.streamPos };
       const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId), stateCache.get(m.roomNid));
       if (section) {
         section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };

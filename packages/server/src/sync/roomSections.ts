@@ -18,6 +18,12 @@ export interface RoomCtx {
   roomNid: number;
   nowTs: number;
   eventFields: string[] | undefined;
+  /**
+   * Events after this position are visible without asking the visibility filter:
+   * the position of the membership event of a user who is joined (a joined user
+   * sees everything after their join, whatever the history_visibility).
+   */
+  visibleAfter?: number;
 }
 
 export interface Timeline {
@@ -47,7 +53,11 @@ export async function loadTimeline(
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.stream_pos - 1;
     const matching = rows.filter((r) => eventMatches(filter, { type: r.type, sender: r.sender, room_id: ctx.roomId, content: contentOf(r, filter) }));
-    const visible = await deps.visibility(ctx.viewer.userId, ctx.roomId, ctx.roomNid, matching.reverse());
+    matching.reverse();
+    const visibleAfter = ctx.visibleAfter;
+    const visible = visibleAfter !== undefined && (matching.length === 0 || matching[0]!.stream_pos > visibleAfter)
+      ? matching
+      : await deps.visibility(ctx.viewer.userId, ctx.roomId, ctx.roomNid, matching);
     for (let i = visible.length - 1; i >= 0 && picked.length < limit; i--) picked.push(visible[i]!);
     if (picked.length >= limit) {
       // Anything older left in the range (in this batch or beyond) makes it limited.

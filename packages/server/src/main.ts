@@ -25,6 +25,7 @@ import { createRoomsArea, type RoomsArea } from './rooms/createRoomsArea.js';
 import { createSyncArea, type SyncArea } from './sync/createSyncArea.js';
 import { serializerFormatter } from './sync/serializerFormatter.js';
 import type { SyncExtension } from './sync/SyncExtension.js';
+import { createEventsArea, type EventsArea } from './client-api/events/createEventsArea.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -47,6 +48,8 @@ export interface Homeserver {
   rooms: RoomsArea;
   /** The sync area's services and the SyncExtension registry. */
   sync: SyncArea & { extensions: SyncExtension[] };
+  /** Event reads and history visibility (client-api/events, visibility/). */
+  events: EventsArea;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -97,10 +100,13 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       serverName: config.server_name, defaultRoomVersion: config.default_room_version, signingKey,
       store: storage.rooms, users: storage.users, generator, notifier,
     });
+    // Event reads (/messages, /context, /state, …) and history visibility, which /sync applies too.
+    const events = createEventsArea({ db: storage.database.db, rooms: storage.rooms, serializer: rooms.serializer, currentPos: () => generator.current });
     // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
     const syncExtensions: SyncExtension[] = [];
     const sync = createSyncArea({
       db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
+      visibility: events.visibility.syncFilter,
     });
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
@@ -117,6 +123,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
           rooms: { ...rooms, serverName: config.server_name },
           sync,
+          events,
         }),
       federation: () => {
         /* the federation area registers its routes here */
@@ -156,6 +163,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       streams: { generator, notifier },
       rooms,
       sync: { ...sync, extensions: syncExtensions },
+      events,
       logger,
       async close() {
         if (closed) return;

@@ -9,11 +9,15 @@ import { registerAccountsApi } from './accounts/registerAccountsApi.js';
 import { registerRoomsApi } from './rooms/registerRoomsApi.js';
 import type { RoomsApiDeps } from './rooms/RoomsApiDeps.js';
 import { registerSyncApi, type SyncApiDeps } from './sync/registerSyncApi.js';
+import { registerE2eeApi, type E2eeApiDeps } from './e2ee/registerE2eeApi.js';
+import { registerEventsApi, type EventsApiDeps } from './events/registerEventsApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
   rooms: RoomsApiDeps & { serverName: string };
   sync: SyncApiDeps;
+  e2ee: E2eeApiDeps;
+  events: EventsApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -23,4 +27,6 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerAccountsApi(router, deps.accounts);
   registerRoomsApi(router, deps.rooms);
   registerSyncApi(router, deps.sync);
+  registerE2eeApi(router, deps.e2ee);
+  registerEventsApi(router, deps.events);
 }

@@ -1,0 +1,80 @@
+// The scan behind /messages and /context: walks a room's timeline from a
+// token position in one direction, keeping the events that pass the filter and
+// history visibility, until `limit` are kept, the range ends, or a scan budget
+// is spent (so a page of a huge invisible stretch still answers quickly — the
+// returned token resumes the scan; "an empty chunk does not necessarily imply
+// that no more events are available", message_pagination.yaml).
+//
+// Tokens (streams/tokens.ts): t<p> is the point just after the event at p;
+// backwards from p returns stream_pos <= p, forwards returns stream_pos > p.
+import type { EventRow } from '../../storage/ports/rooms.js';
+import type { RoomReadStore } from '../../storage/ports/roomReads.js';
+import { eventMatches, type RoomEventFilter } from '../../sync/Filter.js';
+import type { VisibilityTimeline } from '../../visibility/historyVisibility.js';
+import { eventRowInfo } from '../../visibility/HistoryVisibilityService.js';
+
+/** Rows looked at per request at most, whatever the filter throws away. */
+export const MAX_SCANNED_ROWS = 5000;
+
+export interface PageRequest {
+  roomNid: number;
+  roomId: string;
+  dir: 'b' | 'f';
+  /** Token position to start from. */
+  from: number;
+  /** Token position to stop at (b: keeps stream_pos > to; f: keeps stream_pos <= to). */
+  to: number | null;
+  /** Upper bound of what exists for readers (the generator's current position). */
+  upto: number;
+  limit: number;
+  filter: RoomEventFilter | undefined;
+  timeline: VisibilityTimeline;
+}
+
+export interface Page {
+  /** Kept events in the direction's order (b: newest first). */
+  rows: EventRow[];
+  /** Token position where the scan stopped (continue from here). */
+  cursor: number;
+  /** False when the range is known to hold no more events. */
+  more: boolean;
+}
+
+export async function paginate(reads: RoomReadStore, req: PageRequest): Promise<Page> {
+  const rows: EventRow[] = [];
+  const back = req.dir === 'b';
+  // The range still to scan, as (lower exclusive, upper inclusive] bounds.
+  let upper = back ? Math.min(req.from, req.upto) : Math.min(req.to ?? req.upto, req.upto);
+  let lower = back ? (req.to ?? null) : req.from;
+  const cursor = () => (back ? upper : lower!);
+  if (lower !== null && lower >= upper) return { rows, cursor: req.from, more: false };
+  if (req.limit <= 0) return { rows, cursor: req.from, more: true };
+  let scanned = 0;
+  while (rows.length < req.limit && scanned < MAX_SCANNED_ROWS) {
+    if (lower !== null && lower >= upper) return { rows, cursor: cursor(), more: false };
+    const want = Math.min(Math.max(req.limit - rows.length + 1, 20), 1000);
+    const batch = back ? await reads.eventsDesc(req.roomNid, upper, lower, want) : await reads.eventsAsc(req.roomNid, lower!, upper, want);
+    scanned += batch.length;
+    for (let i = 0; i < batch.length; i++) {
+      const row = batch[i]!;
+      if (back) upper = row.streamPos - 1;
+      else lower = row.streamPos;
+      if (keep(row, req)) rows.push(row);
+      if (rows.length >= req.limit) {
+        // More rows after this one in the batch, or a full batch: maybe more.
+        const more = i < batch.length - 1 || batch.length === want;
+        return { rows, cursor: cursor(), more };
+      }
+    }
+    if (batch.length < want) return { rows, cursor: cursor(), more: false };
+  }
+  return { rows, cursor: cursor(), more: true };
+}
+
+function keep(row: EventRow, req: PageRequest): boolean {
+  if (req.filter && !eventMatches(req.filter, {
+    type: row.type, sender: row.sender, room_id: req.roomId,
+    content: req.filter.contains_url !== undefined ? (JSON.parse(row.json) as { content?: unknown }).content : undefined,
+  })) return false;
+  return req.timeline.canSee(eventRowInfo(row));
+}

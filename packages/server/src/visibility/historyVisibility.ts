@@ -1,0 +1,133 @@
+// History visibility rules (client-server-api "Room History Visibility",
+// modules/history_visibility.md, "Server behaviour"), as pure functions over a
+// user's visibility timeline in one room: their own m.room.member events and
+// the room's m.room.history_visibility events, in stream order.
+//
+// "The state of the room at that event" is the state BEFORE the event (its
+// prev state); the spec's two exceptions — history_visibility events and the
+// user's own membership events — are also allowed when the state AFTER the
+// event would allow them.
+import type { VisibilityChangeRow } from '../storage/ports/roomReads.js';
+
+export type HistoryVisibility = 'world_readable' | 'shared' | 'invited' | 'joined';
+
+const KNOWN = new Set<string>(['world_readable', 'shared', 'invited', 'joined']);
+
+/** "If no history_visibility is set, or if the value is not understood, the visibility is assumed to be shared." */
+export function parseHistoryVisibility(v: unknown): HistoryVisibility {
+  return typeof v === 'string' && KNOWN.has(v) ? (v as HistoryVisibility) : 'shared';
+}
+
+/** What the rules look at of an event. */
+export interface VisibilityEventInfo {
+  streamPos: number;
+  type: string;
+  stateKey: string | null;
+  /** content.membership for m.room.member events. */
+  membership: string | null;
+  /** The event's content.history_visibility, only read for m.room.history_visibility events. */
+  historyVisibility?: () => unknown;
+}
+
+/** A user's visibility timeline in one room, ready for many lookups. */
+export class VisibilityTimeline {
+  private readonly memberPos: number[] = [];
+  private readonly memberValue: (string | null)[] = [];
+  private readonly hvPos: number[] = [];
+  private readonly hvValue: HistoryVisibility[] = [];
+  /** Stream position of the user's latest join (−∞ when never joined). */
+  private readonly lastJoinPos: number;
+
+  constructor(readonly userId: string, changes: readonly VisibilityChangeRow[]) {
+    let lastJoin = -Infinity;
+    for (const c of changes) {
+      if (c.type === 'm.room.history_visibility') {
+        this.hvPos.push(c.streamPos);
+        this.hvValue.push(parseHistoryVisibility(c.historyVisibility));
+      } else {
+        this.memberPos.push(c.streamPos);
+        this.memberValue.push(c.membership);
+        if (c.membership === 'join') lastJoin = Math.max(lastJoin, c.streamPos);
+      }
+    }
+    this.lastJoinPos = lastJoin;
+  }
+
+  /** The user's membership just before position `pos` (null when none). */
+  membershipBefore(pos: number): string | null {
+    const i = lastBelow(this.memberPos, pos);
+    return i < 0 ? null : this.memberValue[i]!;
+  }
+
+  /** The history visibility just before position `pos`. */
+  visibilityBefore(pos: number): HistoryVisibility {
+    const i = lastBelow(this.hvPos, pos);
+    return i < 0 ? 'shared' : this.hvValue[i]!;
+  }
+
+  /** The visibility in force after every event (for room-level checks such as peeking). */
+  currentVisibility(): HistoryVisibility {
+    return this.hvValue.length === 0 ? 'shared' : this.hvValue[this.hvValue.length - 1]!;
+  }
+
+  /**
+   * The highest stream position that can hold an event the user may see
+   * (Infinity when unbounded). For a user whose membership is now leave or ban,
+   * nothing after that change is visible unless the room was world_readable at
+   * some point since — so readers can stop scanning there ("no events received
+   * after they left").
+   */
+  visibleUpto(): number {
+    const n = this.memberPos.length;
+    if (n === 0) return Infinity;
+    const last = this.memberValue[n - 1];
+    if (last !== 'leave' && last !== 'ban') return Infinity;
+    const leftAt = this.memberPos[n - 1]!;
+    if (this.visibilityBefore(leftAt + 1) === 'world_readable') return Infinity;
+    for (let i = this.hvPos.length - 1; i >= 0 && this.hvPos[i]! > leftAt; i--) {
+      if (this.hvValue[i] === 'world_readable') return Infinity;
+    }
+    return leftAt;
+  }
+
+  /** The spec's algorithm for one event. */
+  canSee(e: VisibilityEventInfo): boolean {
+    const membership = this.membershipBefore(e.streamPos);
+    const visibility = this.visibilityBefore(e.streamPos);
+    if (this.allowed(visibility, membership, e.streamPos)) return true;
+    if (e.type === 'm.room.history_visibility' && e.stateKey === '') {
+      // "allowed ... if the history_visibility before or after the event would allow them".
+      return this.allowed(parseHistoryVisibility(e.historyVisibility?.()), membership, e.streamPos);
+    }
+    if (e.type === 'm.room.member' && e.stateKey === this.userId) {
+      // "their membership before or after the event".
+      return this.allowed(visibility, e.membership, e.streamPos);
+    }
+    return false;
+  }
+
+  private allowed(visibility: HistoryVisibility, membership: string | null, pos: number): boolean {
+    // 1. world_readable: allow.
+    if (visibility === 'world_readable') return true;
+    // 2. membership join: allow.
+    if (membership === 'join') return true;
+    // 3. shared, and the user joined the room at any point after the event was sent.
+    if (visibility === 'shared' && this.lastJoinPos > pos) return true;
+    // 4. invited, and membership invite.
+    if (visibility === 'invited' && membership === 'invite') return true;
+    // 5. deny.
+    return false;
+  }
+}
+
+/** Index of the last element < x in an ascending array, or −1. */
+function lastBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

@@ -25,6 +25,7 @@ import { createRoomsArea, type RoomsArea } from './rooms/createRoomsArea.js';
 import { createSyncArea, type SyncArea } from './sync/createSyncArea.js';
 import { serializerFormatter } from './sync/serializerFormatter.js';
 import type { SyncExtension } from './sync/SyncExtension.js';
+import { createE2eeArea, type E2eeArea } from './e2ee/createE2eeArea.js';
 import { createEventsArea, type EventsArea } from './client-api/events/createEventsArea.js';
 
 export interface StartOptions {
@@ -48,6 +49,8 @@ export interface Homeserver {
   rooms: RoomsArea;
   /** The sync area's services and the SyncExtension registry. */
   sync: SyncArea & { extensions: SyncExtension[] };
+  /** Device keys, cross-signing, to-device, key backup. */
+  e2ee: E2eeArea;
   /** Event reads and history visibility (client-api/events, visibility/). */
   events: EventsArea;
   logger: Logger;
@@ -108,6 +111,10 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
       visibility: events.visibility.syncFilter,
     });
+    const e2ee = createE2eeArea({ serverName: config.server_name, database: storage.database, generator, notifier, uia });
+    syncExtensions.push(e2ee.syncExtension);
+    sessionHooks.onDevicesDeleted.push((userId, deviceIds) => e2ee.onDevicesDeleted(userId, deviceIds));
+    sessionHooks.onDeviceCreated.push((userId, deviceId) => e2ee.onDeviceCreated(userId, deviceId));
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
     const rateLimiter = new RateLimiter({
@@ -123,6 +130,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
           rooms: { ...rooms, serverName: config.server_name },
           sync,
+          e2ee,
           events,
         }),
       federation: () => {
@@ -163,6 +171,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       streams: { generator, notifier },
       rooms,
       sync: { ...sync, extensions: syncExtensions },
+      e2ee,
       events,
       logger,
       async close() {

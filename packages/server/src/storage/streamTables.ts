@@ -6,6 +6,7 @@ import type { SqlDb } from './Database.js';
 export const streamTables: string[] = [
   'events',
   'account_data', 'receipts', 'presence',
+  'device_list_changes', 'to_device_inbox',
 ];
 
 /** The highest stream_pos over `tables` (0 when all are empty). */

@@ -4,9 +4,11 @@ import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
 import { rooms001 } from './rooms.js';
 import { sync001 } from './sync.js';
+import { e2ee001 } from './e2ee.js';
 
 export const migrations: Migration[] = [
   accounts001,
   rooms001,
   sync001,
+  e2ee001,
 ];

@@ -44,6 +44,8 @@ export interface Homeserver {
   storage: Storage;
   accounts: AccountService;
   sessions: SessionService;
+  /** Cross-area hook lists (tests and late wiring may add listeners). */
+  hooks: { account: AccountHooks; session: SessionHooks };
   /** The one stream position generator and sync notifier (WAVE2 "Stream positions"). */
   streams: { generator: StreamIdGenerator; notifier: Notifier };
   rooms: RoomsArea;
@@ -168,6 +170,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       storage,
       accounts,
       sessions,
+      hooks: { account: accountHooks, session: sessionHooks },
       streams: { generator, notifier },
       rooms,
       sync: { ...sync, extensions: syncExtensions },

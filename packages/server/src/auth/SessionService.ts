@@ -3,7 +3,7 @@
 // access tokens"). Resolves tokens for the HTTP layer, with a small cache.
 import { MatrixError } from '@weft/core';
 import type { Requester } from '../http/Router.js';
-import type { DeviceStore, TokenStore, UserStore } from '../storage/ports/accounts.js';
+import type { DeviceRecord, DeviceStore, TokenStore, UserStore } from '../storage/ports/accounts.js';
 import { hashToken, newAccessToken, newDeviceId, newRefreshToken } from './tokens.js';
 
 export interface NewSession {
@@ -21,10 +21,12 @@ export interface SessionHooks {
 }
 
 const CACHE_MAX = 10_000;
+const LAST_SEEN_INTERVAL_MS = 60_000;
 
 export class SessionService {
   /** token hash → requester + expiry. Cleared on any token deletion (cheap and always correct for one process). */
   private readonly cache = new Map<string, { requester: Requester; expiresTs: number | null; refreshTokenId: number | null }>();
+  private readonly lastSeen = new Map<string, { ip: string; ts: number }>();
 
   constructor(
     private readonly deps: {
@@ -72,8 +74,8 @@ export class SessionService {
     return { accessToken, deviceId, refreshToken, expiresInMs };
   }
 
-  /** For the HTTP layer: token → requester, or 401 M_UNKNOWN_TOKEN. */
-  async authenticate(token: string): Promise<Requester> {
+  /** For the HTTP layer: token → requester, or 401 M_UNKNOWN_TOKEN. `ip` updates the device's last seen. */
+  async authenticate(token: string, ip?: string): Promise<Requester> {
     const hash = hashToken(token);
     let entry = this.cache.get(hash);
     if (!entry) {
@@ -91,7 +93,24 @@ export class SessionService {
     }
     // An expired refreshable token: the client should refresh (soft logout).
     if (entry.expiresTs !== null && entry.expiresTs <= this.now()) throw unknownToken(true, 'Access token has expired');
+    if (ip !== undefined) this.noteLastSeen(entry.requester, ip);
     return entry.requester;
+  }
+
+  /**
+   * Device last-seen time and IP (GET /devices): written at most once a minute
+   * per device (or when the IP changes), off the request path.
+   */
+  private noteLastSeen(r: Requester, ip: string): void {
+    const key = `${r.userId}\0${r.deviceId}`;
+    const nowTs = this.now();
+    const prev = this.lastSeen.get(key);
+    if (prev && prev.ip === ip && nowTs - prev.ts < LAST_SEEN_INTERVAL_MS) return;
+    if (this.lastSeen.size >= CACHE_MAX) this.lastSeen.clear();
+    this.lastSeen.set(key, { ip, ts: nowTs });
+    this.deps.devices.updateLastSeen(r.userId, r.deviceId, nowTs, ip).catch(() => {
+      /* best effort: the next request retries after the interval */
+    });
   }
 
   /** POST /logout: invalidates the token and deletes its device (spec: "the device ... is also deleted"). */
@@ -105,6 +124,19 @@ export class SessionService {
     await this.deleteDevices(userId, devices.map((d) => d.deviceId));
     await this.deps.tokens.deleteUserTokens(userId);
     this.cache.clear();
+  }
+
+  listDevices(userId: string): Promise<DeviceRecord[]> {
+    return this.deps.devices.listDevices(userId);
+  }
+
+  getDevice(userId: string, deviceId: string): Promise<DeviceRecord | undefined> {
+    return this.deps.devices.getDevice(userId, deviceId);
+  }
+
+  /** Returns false if the device does not exist. */
+  setDeviceDisplayName(userId: string, deviceId: string, displayName: string | null): Promise<boolean> {
+    return this.deps.devices.setDisplayName(userId, deviceId, displayName);
   }
 
   /** Deletes devices with their tokens, then runs the hooks. */

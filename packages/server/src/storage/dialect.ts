@@ -7,7 +7,18 @@ import type { Database, Engine, SqlDb, SqlTx } from './Database.js';
 
 export type DatabaseOptions =
   | { engine: 'sqlite'; path: string }
-  | { engine: 'postgres'; connectionString?: string; host?: string; port?: number; user?: string; password?: string; database?: string; maxConnections?: number };
+  | {
+      engine: 'postgres';
+      connectionString?: string;
+      host?: string;
+      port?: number;
+      user?: string;
+      password?: string;
+      database?: string;
+      maxConnections?: number;
+      /** Told about errors on idle pooled connections (they are replaced automatically). */
+      onIdleError?: (err: Error) => void;
+    };
 
 /** Opens the database. better-sqlite3 and pg are loaded lazily so start-up stays fast. */
 export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
@@ -61,6 +72,10 @@ async function openPostgres(opts: Extract<DatabaseOptions, { engine: 'postgres' 
     max: opts.maxConnections ?? 10,
     types: types as never,
   });
+  // An idle connection can be cut by the server (restart, failover, admin
+  // terminate). pg-pool drops that client and the next query opens a new one;
+  // without a listener the 'error' event would crash the process.
+  pool.on('error', (err) => opts.onIdleError?.(err));
   // Fail fast with a clear message when the server is unreachable.
   const client = await pool.connect();
   client.release();

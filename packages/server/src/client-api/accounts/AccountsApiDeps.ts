@@ -2,7 +2,7 @@
 import type { HomeserverConfig } from '../../config/HomeserverConfig.js';
 import type { SessionService } from '../../auth/SessionService.js';
 import type { UserInteractiveAuth } from '../../auth/uia.js';
-import type { AccountService } from '../../users/AccountService.js';
+import type { AccountService, Profile } from '../../users/AccountService.js';
 import type { RegistrationTokenStore } from '../../storage/ports/accounts.js';
 
 export interface AccountsApiDeps {
@@ -20,4 +20,6 @@ export interface AccountsApiDeps {
   sessions: SessionService;
   uia: UserInteractiveAuth;
   registrationTokens: RegistrationTokenStore;
+  /** Profiles of users on other servers (set by the federation area when it lands). */
+  remoteProfile?: (userId: string) => Promise<Profile>;
 }

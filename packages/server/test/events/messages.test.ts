@@ -142,7 +142,7 @@ for (const engine of engines()) {
       const unknown = await messages(hs, alice, '!nope:weft.test', { dir: 'b' });
       assert.equal(unknown.status, 403);
       for (const q of [{ dir: 'x' }, { dir: 'b', from: 'garbage' }, { dir: 'b', to: 'x1' }, { dir: 'b', limit: -1 }, { dir: 'b', limit: 'ten' }, { dir: 'b', filter: '{not json' }, { dir: 'b', filter: { types: 'm.room.message' } }]) {
-        const res = await messages(hs, alice, roomId, q as Record<string, string>);
+        const res = await messages(hs, alice, roomId, q as unknown as Record<string, string>);
         assert.equal(res.status, 400, JSON.stringify(q));
         assert.equal(res.body.errcode, 'M_INVALID_PARAM', JSON.stringify(q));
       }

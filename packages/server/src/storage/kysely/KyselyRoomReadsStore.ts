@@ -48,6 +48,8 @@ export class KyselyRoomReadsStore implements RoomReadStore {
       .selectFrom('events')
       .select(['stream_pos', 'type', 'membership', 'json'])
       .where('room_nid', '=', roomNid)
+      // Redundant, but lets both engines use the partial state index.
+      .where('state_key', 'is not', null)
       .where((eb) =>
         eb.or([
           eb.and([eb('type', '=', 'm.room.member'), eb('state_key', '=', userId)]),
@@ -113,6 +115,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
         .select((eb) => [eb.fn.max('stream_pos').as('m')])
         .where('room_nid', '=', roomNid)
         .where('type', '=', type)
+        .where('state_key', 'is not', null)
         .where('state_key', 'in', keys as string[])
         .where('stream_pos', '<=', pos)
         .groupBy('state_key');

@@ -74,7 +74,8 @@ export async function paginate(reads: RoomReadStore, req: PageRequest): Promise<
 function keep(row: EventRow, req: PageRequest): boolean {
   if (req.filter && !eventMatches(req.filter, {
     type: row.type, sender: row.sender, room_id: req.roomId,
-    content: req.filter.contains_url !== undefined ? (JSON.parse(row.json) as { content?: unknown }).content : undefined,
+    // A redacted event is served without its url, so it must not match contains_url: true.
+    content: req.filter.contains_url !== undefined ? (row.redactedBy ? {} : (JSON.parse(row.json) as { content?: unknown }).content) : undefined,
   })) return false;
   return req.timeline.canSee(eventRowInfo(row));
 }

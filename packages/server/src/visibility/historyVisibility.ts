@@ -72,22 +72,19 @@ export class VisibilityTimeline {
 
   /**
    * The highest stream position that can hold an event the user may see
-   * (Infinity when unbounded). For a user whose membership is now leave or ban,
-   * nothing after that change is visible unless the room was world_readable at
-   * some point since — so readers can stop scanning there ("no events received
-   * after they left").
+   * (Infinity when unbounded). After both the user's last membership change and
+   * the last history_visibility change, every event is judged by the same
+   * membership and visibility: if that membership is not join or invite and the
+   * visibility is not world_readable, nothing there is visible ("no events
+   * received after they left"), so readers can stop scanning at that point.
    */
   visibleUpto(): number {
     const n = this.memberPos.length;
-    if (n === 0) return Infinity;
-    const last = this.memberValue[n - 1];
-    if (last !== 'leave' && last !== 'ban') return Infinity;
-    const leftAt = this.memberPos[n - 1]!;
-    if (this.visibilityBefore(leftAt + 1) === 'world_readable') return Infinity;
-    for (let i = this.hvPos.length - 1; i >= 0 && this.hvPos[i]! > leftAt; i--) {
-      if (this.hvValue[i] === 'world_readable') return Infinity;
-    }
-    return leftAt;
+    const last = n === 0 ? null : this.memberValue[n - 1];
+    if (last === 'join' || last === 'invite' || this.currentVisibility() === 'world_readable') return Infinity;
+    const lastMember = n === 0 ? -1 : this.memberPos[n - 1]!;
+    const lastHv = this.hvPos.length === 0 ? -1 : this.hvPos[this.hvPos.length - 1]!;
+    return Math.max(lastMember, lastHv);
   }
 
   /** The spec's algorithm for one event. */

@@ -80,7 +80,10 @@ describe('history visibility rules', () => {
     assert.equal(t.canSee({ streamPos: 7, type: 'm.room.history_visibility', stateKey: '', membership: null, historyVisibility: () => 'joined' }), true);
     // 2 (no earlier: shared → joined) for a never-member: neither allows.
     assert.equal(t.canSee({ streamPos: 2, type: 'm.room.history_visibility', stateKey: '', membership: null, historyVisibility: () => 'joined' }), false);
-    assert.equal(t.visibleUpto(), Infinity);
+    // A never-member sees nothing after the room stopped being world_readable.
+    assert.equal(t.visibleUpto(), 7);
+    assert.equal(t.canSee(msg(8)), false);
+    assert.equal(t.canSee(msg(6)), true);
   });
 
   it('visibleUpto stays unbounded when the room became world_readable after the leave', () => {
@@ -88,5 +91,12 @@ describe('history visibility rules', () => {
     assert.equal(t.visibleUpto(), Infinity);
     assert.equal(t.canSee(msg(35)), true);
     assert.equal(t.canSee(msg(25)), false);
+  });
+
+  it('visibleUpto is unbounded for joined and invited users, bounded for kicked/banned ones', () => {
+    assert.equal(new VisibilityTimeline(U, [hv(2, 'joined'), member(10, 'join')]).visibleUpto(), Infinity);
+    assert.equal(new VisibilityTimeline(U, [hv(2, 'invited'), member(10, 'invite')]).visibleUpto(), Infinity);
+    assert.equal(new VisibilityTimeline(U, [member(10, 'join'), member(15, 'ban'), hv(18, 'joined')]).visibleUpto(), 18);
+    assert.equal(new VisibilityTimeline(U, []).visibleUpto(), -1);
   });
 });

@@ -21,6 +21,7 @@ import type { TypingService } from './TypingService.js';
 import type { PresenceService, PresenceState } from './PresenceService.js';
 import type { ClientEventFormatter, UnreadCounter, Viewer, VisibilityFilter } from './ports.js';
 import type { StreamHighWater } from './streamWrite.js';
+import { defaultPushRules } from './defaultPushRules.js';
 import {
   dedupeState, filterState, formatEvents, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
 } from './roomSections.js';
@@ -154,6 +155,12 @@ export class SyncService {
         if (!list) roomAccountData.set(row.roomId, (list = []));
         list.push(ev);
       }
+    }
+
+    if (since === null && !accountRows.some((r) => r.roomId === '' && r.type === 'm.push_rules')) {
+      // Clients read their push rules from the initial sync's account data.
+      const ev = { type: 'm.push_rules', content: defaultPushRules(req.userId) };
+      if (eventMatches(filter.account_data, ev)) globalAccountData.push(ev);
     }
 
     const join: Json = {};

@@ -264,6 +264,20 @@ for (const engine of engines()) {
       assert.equal(forbidden.status, 403);
     });
 
+    it('default push rules: GET /pushrules/ and m.push_rules in the initial sync', async () => {
+      const alice = await hs.register();
+      const res = await hs.request('GET', `${V3}/pushrules/`, undefined, alice.accessToken);
+      assert.equal(res.status, 200);
+      const ids = res.body.global.override.map((r: { rule_id: string }) => r.rule_id);
+      assert.ok(ids.includes('.m.rule.master') && ids.includes('.m.rule.is_user_mention'));
+      assert.ok(res.body.global.underride.some((r: { rule_id: string }) => r.rule_id === '.m.rule.message'));
+      const global = await hs.request('GET', `${V3}/pushrules/global/`, undefined, alice.accessToken);
+      assert.deepEqual(global.body, res.body.global);
+      const s = await sync(alice);
+      const pr = s.account_data.events.find((e: { type: string }) => e.type === 'm.push_rules');
+      assert.deepEqual(pr?.content, res.body);
+    });
+
     it('presence: set, get, and delivered to users sharing a room', async () => {
       const alice = await hs.register();
       const bob = await hs.register();

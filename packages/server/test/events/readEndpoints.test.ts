@@ -154,6 +154,25 @@ for (const engine of engines()) {
       assert.equal(outsider.body.errcode, 'M_FORBIDDEN');
     });
 
+    it('GET /v1/timestamp_to_event: the closest visible event in each direction; 404 when none', async () => {
+      const room = await createRoom(hs, alice, { preset: 'public_chat' });
+      const first = await send(hs, alice, room, 'first');
+      const firstTs = (await hs.request('GET', roomPath(room, `/event/${encodeURIComponent(first)}`), undefined, alice.accessToken)).body.origin_server_ts as number;
+      const url = (q: string) => `/_matrix/client/v1/rooms/${encodeURIComponent(room)}/timestamp_to_event?${q}`;
+      const fwd = await hs.request('GET', url(`ts=${firstTs}&dir=f`), undefined, alice.accessToken);
+      assert.equal(fwd.status, 200, JSON.stringify(fwd.body));
+      assert.equal(fwd.body.event_id, first);
+      assert.equal(fwd.body.origin_server_ts, firstTs);
+      const back = await hs.request('GET', url(`ts=${firstTs + 60_000}&dir=b`), undefined, alice.accessToken);
+      assert.equal(back.body.event_id, first);
+      const none = await hs.request('GET', url(`ts=${firstTs + 60_000}&dir=f`), undefined, alice.accessToken);
+      assert.equal(none.status, 404);
+      assert.equal(none.body.errcode, 'M_NOT_FOUND');
+      assert.equal((await hs.request('GET', url('dir=f'), undefined, alice.accessToken)).status, 400);
+      assert.equal((await hs.request('GET', url('ts=1&dir=x'), undefined, alice.accessToken)).status, 400);
+      assert.equal((await hs.request('GET', url('ts=1&dir=f'), undefined, eve.accessToken)).status, 403);
+    });
+
     it('GET /context: events before and after, tokens that page on, state at the last event, filters', async () => {
       const room = await createRoom(hs, alice, { preset: 'public_chat' });
       await membershipAction(hs, bob, room, 'join');

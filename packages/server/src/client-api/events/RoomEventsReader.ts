@@ -159,6 +159,19 @@ export class RoomEventsReader {
     };
   }
 
+  /**
+   * GET /v1/rooms/{roomId}/timestamp_to_event (room_event_by_timestamp.yaml):
+   * the visible event closest to `ts` in direction `dir`; 404 M_NOT_FOUND when none.
+   */
+  async eventByTimestamp(viewer: Viewer, roomId: string, ts: number, dir: 'f' | 'b'): Promise<{ event_id: string; origin_server_ts: number }> {
+    const access = await this.deps.visibility.roomAccess(viewer.userId, roomId);
+    // Looks at the nearest 1,000 events only (a bound on the work per request).
+    const rows = await this.deps.reads.eventsNearTimestamp(access.room.roomNid, ts, dir, 1000);
+    const hit = rows.find((r) => access.timeline.canSee(eventRowInfo(r)));
+    if (!hit) throw new MatrixError(404, 'M_NOT_FOUND', `Unable to find event ${dir === 'f' ? 'after' : 'before'} ${ts} in room ${roomId}`);
+    return { event_id: hit.eventId, origin_server_ts: hit.originServerTs };
+  }
+
   /** GET /rooms/{roomId}/messages (message_pagination.yaml). */
   async messages(viewer: Viewer, roomId: string, q: MessagesQuery): Promise<Record<string, unknown>> {
     const access = await this.deps.visibility.roomAccess(viewer.userId, roomId);

@@ -3,7 +3,7 @@
 // message_pagination.yaml. History visibility applies on every one of them
 // (visibility/HistoryVisibilityService.ts).
 import { MatrixError } from '@weft/core';
-import type { Router } from '../../http/Router.js';
+import { CLIENT_V1, type Router } from '../../http/Router.js';
 import { roomIdParam } from '../rooms/membershipRoutes.js';
 import type { RoomEventsReader } from './RoomEventsReader.js';
 import { filterParam, intParam, membershipParam, tokenParam } from './queryParams.js';
@@ -89,6 +89,21 @@ export function registerEventsApi(router: Router, deps: EventsApiDeps): void {
       const limit = Math.min(intParam(req.query, 'limit') ?? 10, CONTEXT_MAX_LIMIT);
       const filter = filterParam(req.query);
       return { body: await reader.context(viewer(req.user), roomIdParam(req.params.roomId!), req.params.eventId!, limit, filter) };
+    },
+  });
+
+  router.route({
+    method: 'GET',
+    path: '/rooms/:roomId/timestamp_to_event',
+    prefixes: [CLIENT_V1],
+    auth: 'user',
+    handler: async (req) => {
+      const roomId = roomIdParam(req.params.roomId!);
+      const ts = intParam(req.query, 'ts');
+      if (ts === undefined) throw new MatrixError(400, 'M_MISSING_PARAM', 'ts is required');
+      const dir = req.query.dir;
+      if (dir !== 'b' && dir !== 'f') throw new MatrixError(400, 'M_INVALID_PARAM', "dir must be 'b' or 'f'");
+      return { body: await reader.eventByTimestamp(viewer(req.user), roomId, ts, dir) };
     },
   });
 

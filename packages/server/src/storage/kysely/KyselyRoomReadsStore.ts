@@ -106,6 +106,18 @@ export class KyselyRoomReadsStore implements RoomReadStore {
     return rows.map((r) => toEventRow(r as JoinedRow));
   }
 
+  async eventsNearTimestamp(roomNid: number, ts: number, dir: 'f' | 'b', limit: number): Promise<EventRow[]> {
+    const order = dir === 'f' ? 'asc' : 'desc';
+    const rows = await this.events()
+      .where('e.room_nid', '=', roomNid)
+      .where('e.origin_server_ts', dir === 'f' ? '>=' : '<=', ts)
+      .orderBy('e.origin_server_ts', order)
+      .orderBy('e.stream_pos', order)
+      .limit(limit)
+      .execute();
+    return rows.map((r) => toEventRow(r as JoinedRow));
+  }
+
   async stateEventsAt(roomNid: number, pos: number, type: string, stateKeys: readonly string[]): Promise<EventRow[]> {
     const out: EventRow[] = [];
     for (let i = 0; i < stateKeys.length; i += 200) {

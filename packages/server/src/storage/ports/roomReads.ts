@@ -27,6 +27,11 @@ export interface RoomReadStore {
   eventsAsc(roomNid: number, lowerExclusive: number, upperInclusive: number, limit: number): Promise<EventRow[]>;
   /** The state at `pos`: per (type, state_key) the latest state event with stream_pos <= pos; only `type` when given. Stream order. */
   stateAt(roomNid: number, pos: number, type?: string): Promise<EventRow[]>;
+  /**
+   * Events closest to a timestamp (timestamp_to_event): dir f → origin_server_ts >= ts, oldest first;
+   * dir b → origin_server_ts <= ts, newest first. At most `limit`.
+   */
+  eventsNearTimestamp(roomNid: number, ts: number, dir: 'f' | 'b', limit: number): Promise<EventRow[]>;
   /** State events of one type for these state keys at `pos` (e.g. members for lazy loading). */
   stateEventsAt(roomNid: number, pos: number, type: string, stateKeys: readonly string[]): Promise<EventRow[]>;
 }

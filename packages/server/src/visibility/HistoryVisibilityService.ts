@@ -88,7 +88,8 @@ export class HistoryVisibilityService {
    * (modules/room_previews.md). Unknown rooms get the same 403 (no probing).
    */
   async roomAccess(userId: string, roomId: string): Promise<RoomAccess> {
-    const room = await this.deps.rooms.getRoom(roomId);
+    // PostgreSQL refuses NUL in text parameters; no room ID contains one.
+    const room = roomId.includes('\u0000') ? undefined : await this.deps.rooms.getRoom(roomId);
     const forbidden = () => new MatrixError(403, 'M_FORBIDDEN', `User ${userId} not in room ${roomId}, and room previews are disabled`);
     if (!room) throw forbidden();
     const changes = await this.deps.reads.visibilityChanges(room.roomNid, userId);

@@ -55,6 +55,25 @@ for (const engine of engines()) {
       assert.equal(outsider.body.errcode, 'M_NOT_FOUND');
     });
 
+    it('hostile identifiers (NUL, very long) are 4xx, never 500, on both engines', async () => {
+      const id = encodeURIComponent(await send(hs, alice, roomId, 'y'));
+      const cases: [string, number][] = [
+        [roomPath(roomId, '/event/%00'), 404],
+        [roomPath(roomId, `/event/${encodeURIComponent('$' + 'a'.repeat(3000))}`), 404],
+        [roomPath(roomId, '/state/%00/x'), 404],
+        [roomPath(roomId, '/state/m.room.name/%00'), 404],
+        [roomPath(roomId, '/context/%00'), 404],
+        [`/_matrix/client/v3/rooms/%21a%00b/state`, 403],
+        [`/_matrix/client/v3/rooms/%21a%00b/messages?dir=b`, 403],
+        [roomPath(roomId, `/context/${id}?limit=999999999999999`), 200],
+        [roomPath(roomId, '/messages?dir=b&limit=999999999999999&from=t999999999999999'), 200],
+      ];
+      for (const [path, status] of cases) {
+        const res = await hs.request('GET', path, undefined, alice.accessToken);
+        assert.equal(res.status, status, `${path.slice(0, 80)}: ${JSON.stringify(res.body)}`);
+      }
+    });
+
     it('redacted events are served redacted, with redacted_because', async () => {
       const id = await send(hs, bob, roomId, { msgtype: 'm.text', body: 'secret', extra: 1 });
       const red = await hs.request('PUT', roomPath(roomId, `/redact/${encodeURIComponent(id)}/r1`), { reason: 'oops' }, bob.accessToken);

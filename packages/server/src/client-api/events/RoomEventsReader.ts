@@ -44,6 +44,8 @@ export interface MessagesQuery {
 }
 
 const notFound = () => new MatrixError(404, 'M_NOT_FOUND', 'Event not found');
+/** No identifier holds NUL, and PostgreSQL refuses it in text parameters: such lookups find nothing. */
+const hasNul = (...values: string[]) => values.some((v) => v.includes('\u0000'));
 
 export class RoomEventsReader {
   constructor(private readonly deps: RoomEventsReaderDeps) {}
@@ -56,7 +58,7 @@ export class RoomEventsReader {
     } catch {
       throw notFound();
     }
-    const row = await this.deps.rooms.getEvent(eventId);
+    const row = hasNul(eventId) ? undefined : await this.deps.rooms.getEvent(eventId);
     if (!row || row.roomNid !== access.room.roomNid || !access.timeline.canSee(eventRowInfo(row))) throw notFound();
     return (await this.deps.serializer.serialize([row], viewer))[0]!;
   }
@@ -77,7 +79,7 @@ export class RoomEventsReader {
   /** GET /rooms/{roomId}/state/{eventType}/{stateKey}: 404 M_NOT_FOUND when absent. */
   async stateEvent(viewer: Viewer, roomId: string, type: string, stateKey: string): Promise<ClientEvent> {
     const access = await this.deps.visibility.roomAccess(viewer.userId, roomId);
-    const row = access.stateUpto !== null
+    const row = hasNul(type, stateKey) ? undefined : access.stateUpto !== null
       ? (await this.deps.reads.stateEventsAt(access.room.roomNid, access.stateUpto, type, [stateKey]))[0]
       : await this.deps.rooms.currentStateEvent(access.room.roomNid, type, stateKey);
     if (!row) throw new MatrixError(404, 'M_NOT_FOUND', 'Event not found');
@@ -127,7 +129,7 @@ export class RoomEventsReader {
   /** GET /rooms/{roomId}/context/{eventId} (event_context.yaml). */
   async context(viewer: Viewer, roomId: string, eventId: string, limit: number, filter: RoomEventFilter | undefined): Promise<Record<string, unknown>> {
     const access = await this.deps.visibility.roomAccess(viewer.userId, roomId);
-    const row = await this.deps.rooms.getEvent(eventId);
+    const row = hasNul(eventId) ? undefined : await this.deps.rooms.getEvent(eventId);
     if (!row || row.roomNid !== access.room.roomNid || !access.timeline.canSee(eventRowInfo(row))) throw notFound();
     const upto = Math.min(this.deps.currentPos(), access.timeline.visibleUpto());
     // Synapse splits the limit the same way: half before (rounded down), the rest after.

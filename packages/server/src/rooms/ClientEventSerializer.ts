@@ -1,6 +1,7 @@
 // Batch form of toClientEvent for read paths: fetches what a list of stored
-// events needs (room versions, redaction events for redacted_because, the
-// requesting device's transaction IDs) with a few queries, then formats each.
+// events needs (room versions, redaction events for redacted_because) with a
+// few queries, then formats each. The sending device's transaction ID is kept
+// in the row's server-side unsigned data.
 import type { EventRow, RoomStore } from '../storage/ports/rooms.js';
 import { toClientEvent, type ClientEvent } from './clientEvent.js';
 
@@ -32,10 +33,8 @@ export class ClientEventSerializer {
         redactions.set(r.eventId, toClientEvent(r, { rules: this.versions.get(r.roomId) ?? '1', nowMs }));
       }
     }
-    const own = viewer?.deviceId === undefined ? [] : rows.filter((r) => r.sender === viewer.userId).map((r) => r.eventId);
-    const txnIds = own.length > 0 ? await this.store.txnIdsForEvents(viewer!.userId, viewer!.deviceId!, own) : new Map<string, string>();
     return rows.map((r) => {
-      const txn = txnIds.get(r.eventId);
+      const txn = viewer?.deviceId !== undefined && r.sender === viewer.userId ? ownTxnId(r, viewer.deviceId) : undefined;
       const because = r.redactedBy ? redactions.get(r.redactedBy) : undefined;
       return toClientEvent(r, {
         rules: this.versions.get(r.roomId) ?? '1',
@@ -45,4 +44,11 @@ export class ClientEventSerializer {
       });
     });
   }
+}
+
+/** The transaction ID if `deviceId` sent this event with one. */
+function ownTxnId(row: EventRow, deviceId: string): string | undefined {
+  if (!row.unsignedJson || !row.unsignedJson.includes('"txn_id"')) return undefined;
+  const u = JSON.parse(row.unsignedJson) as { txn_id?: string; txn_device_id?: string };
+  return u.txn_device_id === deviceId ? u.txn_id : undefined;
 }

@@ -145,7 +145,7 @@ export class RoomPipeline {
     const createReq = { sender: plan.creator, type: 'm.room.create', stateKey: '', content: plan.createContent };
     let roomId: string;
     let state: RoomState;
-    let createBuilt: BuiltEvent & { unsignedJson: string | null };
+    let createBuilt: Built;
     if (rules.roomIdFromCreateEvent) {
       // v12: the create event has no room_id; the room ID is derived from its ID.
       const tmp = new RoomState('', undefined, rules);
@@ -158,7 +158,7 @@ export class RoomPipeline {
       state = new RoomState(roomId, undefined, rules);
       createBuilt = this.buildOnto(state, createReq, roomId);
     }
-    const built: { b: BuiltEvent & { unsignedJson: string | null }; req: Omit<SendRequest, 'roomId'> }[] = [{ b: createBuilt, req: createReq }];
+    const built: { b: Built; req: Omit<SendRequest, 'roomId'> }[] = [{ b: createBuilt, req: createReq }];
     for (const ev of plan.events) {
       try {
         built.push({ b: this.buildOnto(state, ev, roomId), req: ev });
@@ -180,7 +180,7 @@ export class RoomPipeline {
   }
 
   /** Builds the event on `state`, authorises it, and applies it to `state`. Synchronous. */
-  private buildOnto(state: RoomState, req: Omit<SendRequest, 'roomId'>, roomId: string | undefined): BuiltEvent & { unsignedJson: string | null } {
+  private buildOnto(state: RoomState, req: Omit<SendRequest, 'roomId'>, roomId: string | undefined): Built {
     const { factory } = this.deps;
     const { rules } = state;
     const authEvents: CachedEvent[] = [];
@@ -203,11 +203,11 @@ export class RoomPipeline {
     const verdict = factory.checkAuth(rules, built.event, (t, k) => state.get(t, k));
     if (!verdict.allowed) throw new MatrixError(403, 'M_FORBIDDEN', verdict.reason ?? 'Event not allowed by the authorization rules');
     // Client-server API "unsigned": prev_content of the state event this one replaces.
-    let unsignedJson: string | null = null;
+    let unsigned: Record<string, unknown> | null = null;
     if (req.stateKey !== undefined) {
       const replaced = state.get(req.type, req.stateKey);
       if (replaced) {
-        unsignedJson = JSON.stringify({ replaces_state: replaced.eventId, prev_content: replaced.content, prev_sender: replaced.sender });
+        unsigned = { replaces_state: replaced.eventId, prev_content: replaced.content, prev_sender: replaced.sender };
       }
     }
     state.apply({ event: built.event });
@@ -218,10 +218,10 @@ export class RoomPipeline {
         if (c.event.eventId === built.event.redacts) state.state.set(key, { event: factory.redacted(rules, c.event) });
       }
     }
-    return { ...built, unsignedJson };
+    return { ...built, unsigned };
   }
 
-  private persist(slot: Slot, built: BuiltEvent & { unsignedJson: string | null }, req: Omit<SendRequest, 'precheck'>): Promise<void> {
+  private persist(slot: Slot, built: Built, req: Omit<SendRequest, 'precheck'>): Promise<void> {
     const ev = built.event;
     const { eventNid, streamPos } = this.persister.allocate();
     const membership = ev.type === 'm.room.member' && typeof ev.content['membership'] === 'string' ? (ev.content['membership'] as string) : null;
@@ -243,7 +243,7 @@ export class RoomPipeline {
           originServerTs: ev.originServerTs,
           json: built.json,
           membership,
-          unsignedJson: built.unsignedJson,
+          unsignedJson: unsignedJson(built.unsigned, req.txn),
           ...(req.txn ? { txn: { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId, createdTs: ev.originServerTs } } : {}),
           ...(ev.redacts !== undefined ? { redacts: ev.redacts } : {}),
         },
@@ -300,6 +300,14 @@ export class RoomPipeline {
     }
   }
 }
+
+/** Server-side unsigned data of the row; the transaction ID is only ever shown to its device. */
+function unsignedJson(unsigned: Record<string, unknown> | null, txn: SendRequest['txn']): string | null {
+  if (!txn) return unsigned ? JSON.stringify(unsigned) : null;
+  return JSON.stringify({ ...unsigned, txn_id: txn.txnId, txn_device_id: txn.deviceId });
+}
+
+type Built = BuiltEvent & { unsigned: Record<string, unknown> | null };
 
 function randomId(length: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';

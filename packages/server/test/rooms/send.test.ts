@@ -41,8 +41,14 @@ for (const engine of engines()) {
       const ev = await storedEvent(hs, first.body.event_id);
       assert.deepEqual(ev!.pdu.content, content);
       assert.equal(ev!.pdu.sender, alice.userId);
-      const txns = await hs.hs.storage.rooms.txnIdsForEvents(alice.userId, alice.deviceId, [first.body.event_id]);
-      assert.equal(txns.get(first.body.event_id), 'txn1');
+      // unsigned.transaction_id only for the sending device.
+      const [mine] = await hs.hs.rooms.serializer.serialize([ev!], { userId: alice.userId, deviceId: alice.deviceId });
+      assert.equal(mine!.unsigned.transaction_id, 'txn1');
+      const [theirs] = await hs.hs.rooms.serializer.serialize([ev!], { userId: bob.userId, deviceId: bob.deviceId });
+      assert.equal(theirs!.unsigned.transaction_id, undefined);
+      const [otherDevice] = await hs.hs.rooms.serializer.serialize([ev!], { userId: alice.userId, deviceId: 'OTHER' });
+      assert.equal(otherDevice!.unsigned.transaction_id, undefined);
+      assert.deepEqual(Object.keys(mine!.unsigned).sort(), ['age', 'transaction_id']);
     });
 
     it("the seeds' API: POST /_matrix/client/api/v1/rooms/{roomId}/send/{type}?access_token= with MIDI content", async () => {

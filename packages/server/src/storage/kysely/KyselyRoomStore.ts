@@ -209,22 +209,6 @@ export class KyselyRoomStore implements RoomStore {
     return r?.event_id;
   }
 
-  async txnIdsForEvents(userId: string, deviceId: string, eventIds: readonly string[]): Promise<Map<string, string>> {
-    const out = new Map<string, string>();
-    if (eventIds.length === 0) return out;
-    for (let i = 0; i < eventIds.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('event_txns')
-        .select(['event_id', 'txn_id'])
-        .where('event_id', 'in', eventIds.slice(i, i + 500))
-        .where('user_id', '=', userId)
-        .where('device_id', '=', deviceId)
-        .execute();
-      for (const r of rows) out.set(r.event_id, r.txn_id);
-    }
-    return out;
-  }
-
   async roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]> {
     let q = this.db
       .selectFrom('current_state as cs')

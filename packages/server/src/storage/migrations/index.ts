@@ -2,13 +2,14 @@
 // (never reorder or rename an id once committed).
 import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
-import { rooms001 } from './rooms.js';
+import { rooms001, rooms002 } from './rooms.js';
 import { sync001 } from './sync.js';
 import { e2ee001 } from './e2ee.js';
 
 export const migrations: Migration[] = [
   accounts001,
   rooms001,
+  rooms002,
   sync001,
   e2ee001,
 ];

@@ -5,6 +5,7 @@
 // NOTSPEC-ish simplification: rooms created here have linear history, so the
 // state at an event is, for each (type, state_key), the latest state event with
 // stream_pos <= that event's stream_pos (see ARCHITECTURE.md "Rooms").
+import { sql } from 'kysely';
 import type { Migration } from '../migrate.js';
 
 export const rooms001: Migration = {
@@ -90,5 +91,25 @@ export const rooms001: Migration = {
       .addColumn('room_id', 'text', (c) => c.notNull())
       .addPrimaryKeyConstraint('room_forgotten_pk', ['user_id', 'room_id'])
       .execute();
+  },
+};
+
+/**
+ * Fewer index writes per message (each commit writes every touched index
+ * page): the state-lookup index only covers state events (partial index), and
+ * transaction IDs are found through events.unsigned_json (txn_id,
+ * txn_device_id — never served to clients) instead of an event_id index.
+ */
+export const rooms002: Migration = {
+  id: 'rooms-002',
+  async up(db) {
+    await db.schema.dropIndex('events_room_state').execute();
+    await db.schema
+      .createIndex('events_room_state')
+      .on('events')
+      .columns(['room_nid', 'type', 'state_key', 'stream_pos'])
+      .where(sql.ref('state_key'), 'is not', null)
+      .execute();
+    await db.schema.dropIndex('event_txns_event').execute();
   },
 };

@@ -27,7 +27,11 @@ export interface EventRow {
   json: string;
   redactedBy: string | null;
   membership: string | null;
-  /** Server-side unsigned data as JSON ({replaces_state, prev_content, prev_sender}), or null. */
+  /**
+   * Server-side unsigned data as JSON, or null: {replaces_state, prev_content,
+   * prev_sender} for state events that replaced one; {txn_id, txn_device_id}
+   * for events sent with a transaction ID (shown only to that device).
+   */
   unsignedJson: string | null;
 }
 
@@ -92,8 +96,6 @@ export interface RoomStore {
 
   /** The event ID sent earlier with this transaction ID, if any. */
   txnEventId(userId: string, deviceId: string, txnId: string): Promise<string | undefined>;
-  /** event_id → transaction_id for those of `eventIds` sent by this device. */
-  txnIdsForEvents(userId: string, deviceId: string, eventIds: readonly string[]): Promise<Map<string, string>>;
 
   /** The user's current memberships (from current_state), optionally only these. */
   roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]>;

@@ -111,6 +111,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     const syncExtensions: SyncExtension[] = [];
     const sync = createSyncArea({
       db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
+      sqliteConnection: storage.database.sqliteConnection,
       visibility: events.visibility.syncFilter,
     });
     const e2ee = createE2eeArea({ serverName: config.server_name, database: storage.database, generator, notifier, uia });

@@ -30,6 +30,8 @@ try {
   const latencies: number[] = [];
   /** PUT /send round trips, for context: delivery cannot beat the write. */
   const ackLatencies: number[] = [];
+  const ackedAt = new Map<string, number>();
+  const receivedAt = new Map<string, number>();
   let since = (await hs.request('GET', `${V3}/sync?set_presence=offline`, undefined, bob.accessToken)).body.next_batch as string;
   let receiving = true;
   const total = Math.round(ratePerSec * seconds);
@@ -42,7 +44,10 @@ try {
       const events = res.body.rooms?.join?.[roomId]?.timeline?.events ?? [];
       for (const e of events) {
         const t = sentAt.get(e.content?.seq);
-        if (t !== undefined) latencies.push(now - t);
+        if (t !== undefined) {
+          latencies.push(now - t);
+          receivedAt.set(e.content.seq, now);
+        }
       }
       if (latencies.length >= total) break;
     }
@@ -67,7 +72,9 @@ try {
       .request('PUT', `${V3}/rooms/${r}/send/m.room.message/${seq}`, { msgtype: 'm.text', body: 'bench message', seq }, alice.accessToken)
       .then((res) => {
         if (res.status !== 200) failures++;
-        ackLatencies.push(performance.now() - sentAt.get(seq)!);
+        const now = performance.now();
+        ackLatencies.push(now - sentAt.get(seq)!);
+        ackedAt.set(seq, now);
       })
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
@@ -95,6 +102,11 @@ try {
     delivered: latencies.length,
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },
     sendAckMs: { p50: pctOf(ackLatencies, 50), p99: pctOf(ackLatencies, 99) },
+    // Receiver's /sync arrival minus the sender's PUT acknowledgement (negative: delivered first).
+    deliveryMinusAckMs: (() => {
+      const d = [...receivedAt].filter(([k]) => ackedAt.has(k)).map(([k, v]) => v - ackedAt.get(k)!);
+      return { p50: pctOf(d, 50), p99: pctOf(d, 99) };
+    })(),
   }));
 } finally {
   await hs.close();

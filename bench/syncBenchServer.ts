@@ -15,7 +15,7 @@ export interface BenchServer {
 
 export async function startBenchServer(engine: string): Promise<BenchServer> {
   const child = fork(fileURLToPath(new URL('./sync-server-child.ts', import.meta.url)), [engine], {
-    execArgv: ['--conditions=weft-src', '--import', 'tsx'],
+    execArgv: ['--conditions=weft-src', '--import', 'tsx', ...(process.env.BENCH_SERVER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROF}`] : [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const baseUrl = await new Promise<string>((resolve, reject) => {

@@ -4,6 +4,8 @@ import {
   KyselyAccountDataStore, KyselyFilterStore, KyselyPresenceStore, KyselyReceiptStore,
 } from '../storage/kysely/KyselySyncDataStores.js';
 import { KyselySyncReadStore } from '../storage/kysely/KyselySyncReadStore.js';
+import { SqliteSyncReadStore } from '../storage/kysely/syncSqliteReads.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Notifier } from '../streams/Notifier.js';
 import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
 import type { SyncApiDeps } from '../client-api/sync/SyncApiDeps.js';
@@ -20,6 +22,8 @@ import { defaultUnreadCounter } from './defaultUnreadCounter.js';
 
 export interface SyncAreaOptions {
   db: SqlDb;
+  /** SQLite only (Database.sqliteConnection): enables the prepared-statement read path. */
+  sqliteConnection?: unknown;
   generator: StreamIdGenerator;
   notifier: Notifier;
   /** The registry other areas push to; read on every /sync. */
@@ -37,7 +41,9 @@ export type SyncArea = SyncApiDeps;
 export function createSyncArea(opts: SyncAreaOptions): SyncArea {
   const highWater = new StreamHighWater(opts.generator.current);
   const streams = { generator: opts.generator, notifier: opts.notifier, highWater };
-  const reads = new KyselySyncReadStore(opts.db);
+  const reads = opts.sqliteConnection
+    ? new SqliteSyncReadStore(opts.db, opts.sqliteConnection as BetterSqlite3.Database)
+    : new KyselySyncReadStore(opts.db);
   const accountDataStore = new KyselyAccountDataStore(opts.db);
   const receiptStore = new KyselyReceiptStore(opts.db);
   const presenceStore = new KyselyPresenceStore(opts.db);

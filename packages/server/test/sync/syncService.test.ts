@@ -48,7 +48,7 @@ for (const engine of engines()) {
       }
       await migrate(database, [rooms001, sync001]);
       store = new KyselyRoomStore(database.db);
-      area = createSyncArea({ db: database.db, generator, notifier, extensions: [], format });
+      area = createSyncArea({ db: database.db, sqliteConnection: database.sqliteConnection, generator, notifier, extensions: [], format });
     });
     after(async () => {
       area.typing.stop();

@@ -106,7 +106,9 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       store: storage.rooms, users: storage.users, generator, notifier,
     });
     // Event reads (/messages, /context, /state, …) and history visibility, which /sync applies too.
-    const events = createEventsArea({ db: storage.database.db, rooms: storage.rooms, serializer: rooms.serializer, currentPos: () => generator.current });
+    const events = createEventsArea({
+      db: storage.database.db, rooms: storage.rooms, serializer: rooms.serializer, currentPos: () => generator.current, accountData: () => sync.accountData,
+    });
     // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
     const syncExtensions: SyncExtension[] = [];
     const sync = createSyncArea({

@@ -122,6 +122,23 @@ for (const engine of engines()) {
       assert.equal(lazy.body.state[0].content.membership, 'join');
     });
 
+    it("ignored users' messages are left out; their state events are not (modules/ignore_users.md)", async () => {
+      const carol = await hs.register();
+      const room = await createRoom(hs, alice, { preset: 'public_chat' });
+      await membershipAction(hs, bob, room, 'join');
+      await membershipAction(hs, carol, room, 'join');
+      await send(hs, bob, room, 'from bob');
+      await send(hs, alice, room, 'from alice');
+      const put = await hs.request('PUT', `${V3}/user/${encodeURIComponent(carol.userId)}/account_data/m.ignored_user_list`, { ignored_users: { [bob.userId]: {} } }, carol.accessToken);
+      assert.equal(put.status, 200);
+      const res = await messages(hs, carol, room, { dir: 'b', limit: 50 });
+      const bodies = res.body.chunk.filter((e: { type: string }) => e.type === 'm.room.message').map((e: { content: { body: string } }) => e.content.body);
+      assert.deepEqual(bodies, ['from alice']);
+      assert.ok(res.body.chunk.some((e: { type: string; state_key?: string }) => e.type === 'm.room.member' && e.state_key === bob.userId), "bob's join (state) is still there");
+      const forAlice = await messages(hs, alice, room, { dir: 'b', limit: 50 });
+      assert.equal(forAlice.body.chunk.filter((e: { type: string }) => e.type === 'm.room.message').length, 2);
+    });
+
     it('default limit is 10; answers under r0; start without from is a token', async () => {
       const res = await hs.request('GET', `${R0}/rooms/${encodeURIComponent(roomId)}/messages?dir=b`, undefined, alice.accessToken);
       assert.equal(res.status, 200);

@@ -25,6 +25,8 @@ export interface RoomEventsReaderDeps {
   serializer: EventSerializer;
   /** The stream position readers may read up to (StreamIdGenerator.current). */
   currentPos: () => number;
+  /** The user's m.ignored_user_list (account data); omitted → nobody is ignored. */
+  ignoredUsers?: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 export interface MembersQuery {
@@ -49,6 +51,10 @@ const hasNul = (...values: string[]) => values.some((v) => v.includes('\u0000'))
 
 export class RoomEventsReader {
   constructor(private readonly deps: RoomEventsReaderDeps) {}
+
+  private async ignored(userId: string): Promise<ReadonlySet<string>> {
+    return this.deps.ignoredUsers ? this.deps.ignoredUsers(userId) : new Set();
+  }
 
   /** GET /rooms/{roomId}/event/{eventId}: 404 when unknown, elsewhere, or not visible. */
   async getEvent(viewer: Viewer, roomId: string, eventId: string): Promise<ClientEvent> {
@@ -134,7 +140,8 @@ export class RoomEventsReader {
     const upto = Math.min(this.deps.currentPos(), access.timeline.visibleUpto());
     // Synapse splits the limit the same way: half before (rounded down), the rest after.
     const beforeLimit = Math.floor(limit / 2);
-    const common = { roomNid: access.room.roomNid, roomId, to: null, upto, filter, timeline: access.timeline };
+    const ignored = await this.ignored(viewer.userId);
+    const common = { roomNid: access.room.roomNid, roomId, to: null, upto, filter, timeline: access.timeline, ignored };
     const before = await paginate(this.deps.reads, { ...common, dir: 'b', from: row.streamPos - 1, limit: beforeLimit });
     const after = await paginate(this.deps.reads, { ...common, dir: 'f', from: row.streamPos, limit: limit - beforeLimit });
     const last = after.rows.length > 0 ? after.rows[after.rows.length - 1]! : row;
@@ -183,6 +190,7 @@ export class RoomEventsReader {
     const page = await paginate(this.deps.reads, {
       roomNid: access.room.roomNid, roomId, dir: q.dir, from: fromPos, to: q.to ?? null,
       upto: Math.min(current, access.timeline.visibleUpto()), limit: q.limit, filter: q.filter, timeline: access.timeline,
+      ignored: await this.ignored(viewer.userId),
     });
     const out: Record<string, unknown> = {
       start: q.from?.token ?? formatTimelineToken(fromPos),

@@ -12,6 +12,7 @@ import type { RoomReadStore } from '../../storage/ports/roomReads.js';
 import { eventMatches, type RoomEventFilter } from '../../sync/Filter.js';
 import type { VisibilityTimeline } from '../../visibility/historyVisibility.js';
 import { eventRowInfo } from '../../visibility/HistoryVisibilityService.js';
+import { hiddenByIgnore } from '../../visibility/ignoredUsers.js';
 
 /** Rows looked at per request at most, whatever the filter throws away. */
 export const MAX_SCANNED_ROWS = 5000;
@@ -29,6 +30,8 @@ export interface PageRequest {
   limit: number;
   filter: RoomEventFilter | undefined;
   timeline: VisibilityTimeline;
+  /** Senders the user ignores (their non-state events are left out). */
+  ignored?: ReadonlySet<string>;
 }
 
 export interface Page {
@@ -72,6 +75,7 @@ export async function paginate(reads: RoomReadStore, req: PageRequest): Promise<
 }
 
 function keep(row: EventRow, req: PageRequest): boolean {
+  if (req.ignored && hiddenByIgnore(req.ignored, row)) return false;
   if (req.filter && !eventMatches(req.filter, {
     type: row.type, sender: row.sender, room_id: req.roomId,
     // A redacted event is served without its url, so it must not match contains_url: true.

@@ -9,7 +9,7 @@ import { e2ee001 } from './e2ee.js';
 export const migrations: Migration[] = [
   accounts001,
   rooms001,
-  rooms002,
   sync001,
   e2ee001,
+  rooms002,
 ];

@@ -1,0 +1,118 @@
+// Real-client test with Debian's python3-matrix-nio (0.20), an older client that speaks only the
+// /_matrix/client/r0 API (issue: "every v3 endpoint also answers under the r0 prefix"). The Python
+// side (nio_client.py) registers, logs in, syncs, creates a room with an invite, joins, sends both
+// ways, types, sends a receipt and reads /messages; it reports each step as a JSON line, asserted here.
+// Skips (with the reason) when no python3 on this machine can `import nio`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { engines, startTestServer, type TestServer } from '../harness.js';
+
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'nio_client.py');
+
+/** The first python3 that can import nio (pyenv shims may hide Debian's dist-packages). */
+function findPython(): string | undefined {
+  for (const candidate of ['python3', '/usr/bin/python3']) {
+    const r = spawnSync(candidate, ['-c', 'import nio'], { stdio: 'ignore', timeout: 20_000 });
+    if (r.status === 0) return candidate;
+  }
+  return undefined;
+}
+
+interface Step {
+  step: string;
+  ok: boolean;
+  error?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  [fact: string]: any;
+}
+
+/** Runs the nio script against `baseUrl` (asynchronously: the server runs in this process). */
+function runNio(python: string, baseUrl: string, timeoutMs = 90_000): Promise<{ code: number | null; steps: Step[]; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(python, [SCRIPT, baseUrl], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const steps = stdout
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Step);
+      resolve({ code, steps, stderr });
+    });
+  });
+}
+
+const python = findPython();
+
+for (const engine of engines()) {
+  describe(`matrix-nio (r0 API) on ${engine}`, { skip: python ? false : 'python3-matrix-nio is not installed (apt-get install python3-matrix-nio)' }, () => {
+    let hs: TestServer;
+    let steps: Step[] = [];
+    let failure = '';
+
+    before(async () => {
+      hs = await startTestServer({ engine });
+      const run = await runNio(python!, hs.baseUrl);
+      steps = run.steps;
+      const bad = steps.find((s) => !s.ok);
+      if (run.code !== 0 || bad) failure = `nio exited ${run.code}; failed step: ${JSON.stringify(bad)}; stderr: ${run.stderr.slice(-1500)}`;
+    });
+
+    after(async () => {
+      await hs?.close();
+    });
+
+    const step = (name: string): Step => {
+      const s = steps.find((x) => x.step === name);
+      assert.ok(s, `step ${name} not reached. ${failure}`);
+      assert.ok(s.ok, `step ${name} failed: ${s.error}. ${failure}`);
+      return s;
+    };
+
+    it('registers (r0 UIA dummy) and logs in with a password', () => {
+      assert.match(step('register').user_id, new RegExp(`^@nio_alice_[0-9a-f]+:${hs.serverName.replace('.', '\\.')}$`));
+      const login = step('login');
+      assert.match(login.user_id, /^@nio_alice_/);
+      assert.ok(login.device_id);
+      assert.equal(step('initial_sync').next_batch, true);
+    });
+
+    it('creates a room with an invite that the other user sees in sync and joins', () => {
+      assert.match(step('room_create').room_id, /^!/);
+      assert.equal(step('invite_seen').invited_room_name, 'nio room', 'invite_state carries m.room.name');
+      const members = step('join').joined_members as string[];
+      assert.equal(members.length, 2);
+    });
+
+    it('messages go both ways through /sync', () => {
+      const toBob = step('message_to_bob');
+      assert.equal(toBob.body, 'hello from nio alice');
+      assert.match(toBob.sender, /^@nio_alice_/);
+      const toAlice = step('message_to_alice');
+      assert.equal(toAlice.body, 'hello from nio bob');
+      assert.match(toAlice.sender, /^@nio_bob_/);
+    });
+
+    it('typing and read receipts arrive as ephemeral events', () => {
+      assert.match(step('typing').user, /^@nio_bob_/);
+      assert.match(step('receipt').user, /^@nio_bob_/);
+    });
+
+    it('/messages pages back through the conversation', () => {
+      const msgs = step('room_messages');
+      assert.deepEqual(msgs.bodies, ['hello from nio bob', 'hello from nio alice'], 'newest first, both messages');
+      assert.equal(failure, '', failure);
+    });
+  });
+}

@@ -113,5 +113,16 @@ for (const engine of engines()) {
       assert.equal(member.content.displayname, 'Alice A.');
       assert.equal(member.content.membership, 'join');
     });
+
+    it('a deactivated user leaves every room (joined and invited)', async () => {
+      const dave = await hs.register('dave');
+      const joinedRoom = await createRoom(hs, alice, { preset: 'public_chat' });
+      const invitedRoom = await createRoom(hs, alice, { invite: [dave.userId] });
+      assert.equal((await post(dave, `/join/${enc(joinedRoom)}`)).status, 200);
+      await hs.hs.accounts.deactivate(dave.userId);
+      await hs.hs.rooms.pipeline.flushed();
+      assert.equal(await membership(hs, joinedRoom, dave.userId), 'leave');
+      assert.equal(await membership(hs, invitedRoom, dave.userId), 'leave');
+    });
   });
 }

@@ -125,9 +125,21 @@ export class SyncService {
     const filter = req.filter;
     const roomFilter = filter.room;
 
+    // Phase 1 — independent reads, in parallel (one round trip of latency on PostgreSQL):
+    // memberships, and what changed since `since` (incremental only), one query per stream.
+    const hw = this.deps.highWater;
+    const [rawMemberships, changedRooms, receiptRoomList, accountRows] = await Promise.all([
+      reads.membershipsOf(req.userId),
+      since === null ? null : reads.roomsWithEventsBetween(since, upto),
+      since === null ? null : hw.mayHaveChangedSince('receipts', since) ? this.deps.receipts.roomsWithReceiptsSince(since, upto) : [],
+      since === null || hw.mayHaveChangedSince('account_data', since) ? this.deps.accountData.accountDataSince(req.userId, since, upto) : [],
+    ]);
+    const receiptRooms = receiptRoomList === null ? null : new Set(receiptRoomList);
+    const typingRooms = sinceTyping === null ? null : new Set(typing.roomsChangedSince(sinceTyping));
+
     // Memberships as of upto (current_state may be a little ahead of upto).
     const memberships: UserMembership[] = [];
-    for (const m of await reads.membershipsOf(req.userId)) {
+    for (const m of rawMemberships) {
       if (m.streamPos <= upto) memberships.push(m);
       else {
         const at = await reads.membershipAt(m.roomNid, req.userId, upto);
@@ -135,15 +147,6 @@ export class SyncService {
       }
     }
 
-    // What changed since `since` (incremental only): one query per stream.
-    const changedRooms = since === null ? null : await reads.roomsWithEventsBetween(since, upto);
-    const hw = this.deps.highWater;
-    const receiptRooms = since === null ? null
-      : hw.mayHaveChangedSince('receipts', since) ? new Set(await this.deps.receipts.roomsWithReceiptsSince(since, upto)) : new Set<string>();
-    const typingRooms = sinceTyping === null ? null : new Set(typing.roomsChangedSince(sinceTyping));
-    const accountRows = since === null || hw.mayHaveChangedSince('account_data', since)
-      ? await this.deps.accountData.accountDataSince(req.userId, since, upto)
-      : [];
     const roomAccountData = new Map<string, Json[]>();
     const globalAccountData: Json[] = [];
     for (const row of accountRows) {
@@ -156,22 +159,17 @@ export class SyncService {
         list.push(ev);
       }
     }
-
     if (since === null && !accountRows.some((r) => r.roomId === '' && r.type === 'm.push_rules')) {
       // Clients read their push rules from the initial sync's account data.
       const ev = { type: 'm.push_rules', content: defaultPushRules(req.userId) };
       if (eventMatches(filter.account_data, ev)) globalAccountData.push(ev);
     }
 
-    const join: Json = {};
-    const invite: Json = {};
-    const leave: Json = {};
     const joinedRoomIds = new Set<string>();
     const sectionDeps: RoomSectionDeps = { reads, format: this.deps.format, visibility: this.deps.visibility };
     const limit = Math.min(roomFilter?.timeline?.limit ?? DEFAULT_TIMELINE_LIMIT, MAX_TIMELINE_LIMIT);
     const includeLeave = roomFilter?.include_leave === true;
 
-    // Receipts for the rooms that need them, in one query.
     const joinedToRead: UserMembership[] = [];
     for (const m of memberships) {
       if (m.membership === 'join') joinedRoomIds.add(m.roomId);
@@ -182,50 +180,62 @@ export class SyncService {
         if (touched) joinedToRead.push(m);
       }
     }
-    const receiptsByRoom = await this.receiptsFor(joinedToRead, since, upto, req.userId, receiptRooms);
 
-    const unread = await this.deps.unreadCounter(
-      req.userId, joinedToRead.map((m) => ({ roomId: m.roomId, roomNid: m.roomNid, joinedAt: m.streamPos })), upto,
-    );
-    // Rooms sent with full state (initial, full_state, or possibly newly joined): their
-    // current state in one query rather than one per room.
-    const stateCache = await reads.currentStateOfRooms(
-      joinedToRead.filter((m) => since === null || req.fullState || m.streamPos > since).map((m) => m.roomNid),
-    );
-    for (const m of joinedToRead) {
-      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, visibleAfter: m.streamPos };
-      const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId), stateCache.get(m.roomNid));
-      if (section) {
-        section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };
-        join[m.roomId] = section;
-      }
-    }
-
-    const forgotten = memberships.some((m) => m.membership === 'leave' || m.membership === 'ban')
-      ? await reads.forgottenRooms(req.userId)
-      : new Set<string>();
-    for (const m of memberships) {
-      if (!roomIncluded(roomFilter, m.roomId) || forgotten.has(m.roomId)) continue;
-      if (m.membership === 'invite' && (since === null || m.streamPos > since)) {
-        const row = await reads.membershipAt(m.roomNid, req.userId, upto);
-        if (row) invite[m.roomId] = { invite_state: { events: await inviteState(reads, m.roomNid, row) } };
-      } else if ((m.membership === 'leave' || m.membership === 'ban') && (since === null ? includeLeave : m.streamPos > since)) {
-        const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
-        leave[m.roomId] = await this.leftRoom(sectionDeps, ctx, m, req, since, limit, roomAccountData.get(m.roomId));
-      }
-    }
-
-    const presence = await this.presenceEvents(req, memberships, since, upto);
+    // Phase 2 — batched per-stream reads for the rooms to send, in parallel: receipts (one
+    // query), unread counts, current state of rooms sent with full state (initial, full_state,
+    // possibly newly joined — one query rather than one per room), forgotten rooms.
+    const [receiptsByRoom, unread, stateCache, forgotten] = await Promise.all([
+      this.receiptsFor(joinedToRead, since, upto, req.userId, receiptRooms),
+      this.deps.unreadCounter(req.userId, joinedToRead.map((m) => ({ roomId: m.roomId, roomNid: m.roomNid, joinedAt: m.streamPos })), upto),
+      reads.currentStateOfRooms(joinedToRead.filter((m) => since === null || req.fullState || m.streamPos > since).map((m) => m.roomNid)),
+      memberships.some((m) => m.membership === 'leave' || m.membership === 'ban') ? reads.forgottenRooms(req.userId) : new Set<string>(),
+    ]);
 
     const response: Json = {
       next_batch: formatSyncToken({ stream: upto, typing: typingNow }),
-      rooms: { join, invite, leave, knock: {} },
+      rooms: {},
       account_data: { events: globalAccountData },
-      presence: { events: presence },
     };
-    let extended = false;
+
+    // Phase 3 — every room section, presence and the extensions, in parallel.
+    const joinTasks = joinedToRead.map(async (m): Promise<[string, Json | undefined]> => {
+      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, visibleAfter: m.streamPos };
+      const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId), stateCache.get(m.roomNid));
+      if (section) section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };
+      return [m.roomId, section];
+    });
+    const inviteTasks: Promise<[string, Json | undefined]>[] = [];
+    const leaveTasks: Promise<[string, Json | undefined]>[] = [];
+    for (const m of memberships) {
+      if (!roomIncluded(roomFilter, m.roomId) || forgotten.has(m.roomId)) continue;
+      if (m.membership === 'invite' && (since === null || m.streamPos > since)) {
+        inviteTasks.push((async (): Promise<[string, Json | undefined]> => {
+          const row = await reads.membershipAt(m.roomNid, req.userId, upto);
+          return [m.roomId, row ? { invite_state: { events: await inviteState(reads, m.roomNid, row) } } : undefined];
+        })());
+      } else if ((m.membership === 'leave' || m.membership === 'ban') && (since === null ? includeLeave : m.streamPos > since)) {
+        const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
+        leaveTasks.push(this.leftRoom(sectionDeps, ctx, m, req, since, limit, roomAccountData.get(m.roomId)).then((sec) => [m.roomId, sec]));
+      }
+    }
     const extCtx = { userId: req.userId, deviceId: req.deviceId, since, upto, joinedRoomIds, fullState: req.fullState };
-    for (const ext of this.deps.extensions) if (await ext.contribute(extCtx, response)) extended = true;
+    const [joinEntries, inviteEntries, leaveEntries, presence, extended] = await Promise.all([
+      Promise.all(joinTasks),
+      Promise.all(inviteTasks),
+      Promise.all(leaveTasks),
+      this.presenceEvents(req, memberships, since, upto),
+      Promise.all(this.deps.extensions.map((ext) => ext.contribute(extCtx, response))).then((r) => r.some(Boolean)),
+    ]);
+    const collect = (entries: [string, Json | undefined][]) => {
+      const out: Json = {};
+      for (const [roomId, sec] of entries) if (sec) out[roomId] = sec;
+      return out;
+    };
+    const join = collect(joinEntries);
+    const invite = collect(inviteEntries);
+    const leave = collect(leaveEntries);
+    response.rooms = { join, invite, leave, knock: {} };
+    response.presence = { events: presence };
 
     const hasNew = extended || globalAccountData.length > 0 || presence.length > 0 ||
       Object.keys(join).length > 0 || Object.keys(invite).length > 0 || Object.keys(leave).length > 0;

@@ -13,11 +13,11 @@ export function defaultUnreadCounter(reads: SyncReadStore): UnreadCounter {
     const out = new Map<string, UnreadCounts>();
     if (rooms.length === 0) return out;
     const readPos = await reads.readUpTo(userId, rooms.map((r) => r.roomId));
-    for (const r of rooms) {
+    await Promise.all(rooms.map(async (r) => {
       const after = Math.max(readPos.get(r.roomId) ?? 0, r.joinedAt);
       const n = after >= upto ? 0 : await reads.countEventsFromOthers(r.roomNid, userId, NOTIFYING_TYPES, after, upto);
       out.set(r.roomId, { highlight_count: 0, notification_count: n });
-    }
+    }));
     return out;
   };
 }

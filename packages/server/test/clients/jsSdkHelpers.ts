@@ -112,7 +112,12 @@ export function summarize(log: Exchange[]): string {
   return [...counts].map(([k, n]) => (n > 1 ? `${n}× ${k}` : k)).join('\n') || '(none)';
 }
 
-export function newClient(baseUrl: string, log: Exchange[], creds?: { userId: string; accessToken: string; deviceId: string }): sdk.MatrixClient {
+export function newClient(
+  baseUrl: string,
+  log: Exchange[],
+  creds?: { userId: string; accessToken: string; deviceId: string },
+  opts: Partial<sdk.ICreateClientOpts> = {},
+): sdk.MatrixClient {
   quietJsSdk();
   trackJsSdkTimers();
   return sdk.createClient({
@@ -120,6 +125,7 @@ export function newClient(baseUrl: string, log: Exchange[], creds?: { userId: st
     fetchFn: recordingFetch(log),
     logger: silentLogger,
     ...(creds ?? {}),
+    ...opts,
   });
 }
 
@@ -216,7 +222,13 @@ export function waitUntil(client: sdk.MatrixClient, check: () => boolean, what: 
 }
 
 /** Resolves once the client's sync loop reports PREPARED (initial sync processed). */
-export async function startAndWaitPrepared(client: sdk.MatrixClient, log: Exchange[], initialSyncLimit = 10, timeoutMs = 15_000): Promise<void> {
+export async function startAndWaitPrepared(
+  client: sdk.MatrixClient,
+  log: Exchange[],
+  initialSyncLimit = 10,
+  timeoutMs = 15_000,
+  startOpts: sdk.IStartClientOpts = {},
+): Promise<void> {
   const prepared = waitFor(
     client,
     sdk.ClientEvent.Sync,
@@ -224,7 +236,7 @@ export async function startAndWaitPrepared(client: sdk.MatrixClient, log: Exchan
     `first sync of ${client.getUserId()}`,
     timeoutMs,
   );
-  await client.startClient({ initialSyncLimit });
+  await client.startClient({ initialSyncLimit, ...startOpts });
   try {
     await prepared;
   } catch (err) {

@@ -48,6 +48,7 @@ for (const engine of engines()) {
     });
 
     after(async () => {
+      if (process.env.WEFT_CLIENT_LOG) console.error(summarize(log));
       for (const c of clients) c.stopClient();
       releaseJsSdkTimers();
       await hs?.close();

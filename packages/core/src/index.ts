@@ -8,3 +8,4 @@ export * from './room-versions/index.js';
 export * from './auth/index.js';
 export * from './state-res/index.js';
 export * from './errors/index.js';
+export * from './push-rules/index.js';

@@ -67,18 +67,6 @@ export interface Exchange {
   body?: string;
 }
 
-/** Requests the js-sdk could not do without that the server did not answer (see PUSH_RULES_GAP). */
-export const stubbedGaps = new Set<string>();
-
-/**
- * KNOWN SERVER GAP (reported to the lead): Weft has no GET /pushrules/ yet. The js-sdk fetches the
- * push rules before its first /sync and retries forever on failure, so without this stub no js-sdk
- * (or Element) client ever syncs. Only a 404 M_UNRECOGNIZED answer is replaced, by the empty rule set
- * (client-server-api "Push Rules": `global` with the five kinds); the moment the server implements the
- * endpoint, its own answer is used. jssdk.test.ts has a separate `todo` test that asserts the endpoint.
- */
-const EMPTY_PUSH_RULES = { global: { override: [], content: [], room: [], sender: [], underride: [] } };
-
 /**
  * A fetch for the js-sdk that records every non-2xx answer, so a failing test can print the exact
  * request and response that a real client tripped over.
@@ -90,11 +78,6 @@ export function recordingFetch(log: Exchange[]): typeof globalThis.fetch {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       const body = await res.clone().text().catch(() => '');
       const method = init?.method ?? 'GET';
-      const path = new URL(url).pathname;
-      if (res.status === 404 && method === 'GET' && /^\/_matrix\/client\/(v3|r0)\/pushrules\/?$/.test(path) && body.includes('M_UNRECOGNIZED')) {
-        stubbedGaps.add('GET /pushrules/');
-        return new Response(JSON.stringify(EMPTY_PUSH_RULES), { status: 200, headers: { 'content-type': 'application/json' } });
-      }
       if (res.status === 401 && body.includes('"flows"')) return res; // a UIA step, not a failure
       log.push({ method, url: url.replace(/access_token=[^&]*/, 'access_token=…'), status: res.status, body: body.slice(0, 300) });
     }

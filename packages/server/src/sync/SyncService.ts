@@ -257,7 +257,7 @@ export class SyncService {
     const fresh = since === null || newlyJoined;
     const timelineFilter = roomFilter?.timeline;
     const timeline = excludesAll(timelineFilter)
-      ? { rows: [], limited: false, startPos: upto }
+      ? { rows: [], limited: false, startPos: upto, dropped: true }
       : await loadTimeline(deps, ctx, fresh ? null : since, upto, limit, timelineFilter);
 
     let stateRows: SyncEventRow[];
@@ -269,6 +269,9 @@ export class SyncService {
       stateRows = dedupeState(await reads.stateEventsBetween(m.roomNid, since!, timeline.startPos + 1));
       // sync.yaml: when limited, membership events in the gap MUST be sent even when lazy-loading.
       gapMembers = new Set(stateRows.filter((r) => r.type === 'm.room.member').map((r) => r.event_id));
+    } else if (!timeline.dropped) {
+      // Not limited and nothing filtered out: the timeline holds every event since `since`.
+      stateRows = [];
     } else {
       // The timeline holds everything since `since` except what its filter dropped.
       const inTimeline = new Set(timeline.rows.map((r) => r.event_id));

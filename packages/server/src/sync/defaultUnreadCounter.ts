@@ -6,16 +6,13 @@
 import type { SyncReadStore } from '../storage/ports/sync.js';
 import type { UnreadCounter, UnreadCounts } from './ports.js';
 
-const NOTIFYING_TYPES = ['m.room.message', 'm.room.encrypted'] as const;
-
 export function defaultUnreadCounter(reads: SyncReadStore): UnreadCounter {
   return async (userId, rooms, upto) => {
     const out = new Map<string, UnreadCounts>();
     if (rooms.length === 0) return out;
-    const readPos = await reads.readUpTo(userId, rooms.map((r) => r.roomId));
+    // One query per room (receipt position as a subquery), all in parallel.
     await Promise.all(rooms.map(async (r) => {
-      const after = Math.max(readPos.get(r.roomId) ?? 0, r.joinedAt);
-      const n = after >= upto ? 0 : await reads.countEventsFromOthers(r.roomNid, userId, NOTIFYING_TYPES, after, upto);
+      const n = r.joinedAt >= upto ? 0 : await reads.countUnread(userId, r.roomId, r.roomNid, r.joinedAt, upto);
       out.set(r.roomId, { highlight_count: 0, notification_count: n });
     }));
     return out;

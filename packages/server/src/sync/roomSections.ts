@@ -31,6 +31,8 @@ export interface Timeline {
   limited: boolean;
   /** Position just before the first returned event (or `upto` when empty). */
   startPos: number;
+  /** Some events in the window were left out by the filter or history visibility. */
+  dropped: boolean;
 }
 
 /**
@@ -44,6 +46,7 @@ export async function loadTimeline(
   const picked: SyncEventRow[] = [];
   let cursor = upto;
   let exhausted = false;
+  let dropped = false;
   const trivial = filter === undefined || (filter.types === undefined && filter.not_types === undefined &&
     filter.senders === undefined && filter.not_senders === undefined && filter.contains_url === undefined);
   const batch = trivial ? limit + 1 : Math.max(limit + 1, 20);
@@ -58,6 +61,7 @@ export async function loadTimeline(
     const visible = visibleAfter !== undefined && (matching.length === 0 || matching[0]!.stream_pos > visibleAfter)
       ? matching
       : await deps.visibility(ctx.viewer.userId, ctx.roomId, ctx.roomNid, matching);
+    if (visible.length < rows.length) dropped = true;
     for (let i = visible.length - 1; i >= 0 && picked.length < limit; i--) picked.push(visible[i]!);
     if (picked.length >= limit) {
       // Anything older left in the range (in this batch or beyond) makes it limited.
@@ -66,12 +70,12 @@ export async function loadTimeline(
       if (olderInBatch || !exhausted) {
         const more = olderInBatch || (await deps.reads.timelineDesc(ctx.roomNid, after, oldestPicked - 1, 1)).length > 0;
         picked.reverse();
-        return { rows: picked, limited: more, startPos: oldestPicked - 1 };
+        return { rows: picked, limited: more, startPos: oldestPicked - 1, dropped };
       }
     }
   }
   picked.reverse();
-  return { rows: picked, limited: false, startPos: picked.length > 0 ? picked[0]!.stream_pos - 1 : upto };
+  return { rows: picked, limited: false, startPos: picked.length > 0 ? picked[0]!.stream_pos - 1 : upto, dropped };
 }
 
 function contentOf(r: SyncEventRow, filter: RoomEventFilter | undefined): unknown {

@@ -9,8 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../../src/storage/dialect.js';
 import type { Database } from '../../src/storage/Database.js';
 import { migrate } from '../../src/storage/migrate.js';
-import { rooms001 } from '../../src/storage/migrations/rooms.js';
-import { sync001 } from '../../src/storage/migrations/sync.js';
+import { migrations } from '../../src/storage/migrations/index.js';
 import { KyselyRoomStore } from '../../src/storage/kysely/KyselyRoomStore.js';
 import { StreamIdGenerator } from '../../src/streams/StreamIdGenerator.js';
 import { Notifier } from '../../src/streams/Notifier.js';
@@ -46,8 +45,8 @@ for (const engine of engines()) {
         url.pathname = `/${pgName}`;
         database = await openDatabase({ engine: 'postgres', connectionString: url.toString() });
       }
-      await migrate(database, [rooms001, sync001]);
-      store = new KyselyRoomStore(database.db);
+      await migrate(database, migrations);
+      store = new KyselyRoomStore(database.db, database.sqliteConnection);
       area = createSyncArea({ db: database.db, sqliteConnection: database.sqliteConnection, generator, notifier, extensions: [], format });
     });
     after(async () => {

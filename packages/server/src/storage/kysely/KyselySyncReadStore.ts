@@ -214,24 +214,7 @@ export class KyselySyncReadStore implements SyncReadStore {
     return new Set(rows.map((r) => r.room_id));
   }
 
-  async readUpTo(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
-    for (const part of chunks(roomIds)) {
-      const rows = await this.db
-        .selectFrom('receipts as rc')
-        .innerJoin('events as e', 'e.event_id', 'rc.event_id')
-        .select(['rc.room_id', (eb) => eb.fn.max('e.stream_pos').as('pos')])
-        .where('rc.user_id', '=', userId)
-        .where('rc.receipt_type', 'in', ['m.read', 'm.read.private'])
-        .where('rc.room_id', 'in', part)
-        .groupBy('rc.room_id')
-        .execute();
-      for (const r of rows) out.set(r.room_id, Number(r.pos ?? 0));
-    }
-    return out;
-  }
-
-  async countEventsFromOthers(roomNid: number, userId: string, types: readonly string[], after: number, upto: number): Promise<number> {
+  async countUnread(userId: string, roomId: string, roomNid: number, after: number, upto: number): Promise<number> {
     const r = await this.db
       .selectFrom('events')
       .select((eb) => eb.fn.countAll().as('n'))
@@ -239,7 +222,18 @@ export class KyselySyncReadStore implements SyncReadStore {
       .where('stream_pos', '>', after)
       .where('stream_pos', '<=', upto)
       .where('sender', '!=', userId)
-      .where('type', 'in', types)
+      .where('type', 'in', ['m.room.message', 'm.room.encrypted'])
+      .where((eb) =>
+        eb('stream_pos', '>', eb.fn.coalesce(
+          eb.selectFrom('receipts as rc')
+            .innerJoin('events as e2', 'e2.event_id', 'rc.event_id')
+            .select((eb2) => eb2.fn.max('e2.stream_pos').as('p'))
+            .where('rc.room_id', '=', roomId)
+            .where('rc.user_id', '=', userId)
+            .where('rc.receipt_type', 'in', ['m.read', 'm.read.private']),
+          eb.val(0),
+        )),
+      )
       .executeTakeFirst();
     return Number(r?.n ?? 0);
   }

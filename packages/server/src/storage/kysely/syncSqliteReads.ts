@@ -30,11 +30,17 @@ export class SqliteSyncReadStore extends KyselySyncReadStore {
       stateBetween: conn.prepare(
         `select ${COLS} from events e where e.room_nid = ? and e.stream_pos > ? and e.stream_pos < ? and e.state_key is not null order by e.stream_pos`,
       ),
-      countOthers: conn.prepare(
+      countUnread: conn.prepare(
         `select count(*) from events where room_nid = ? and stream_pos > ? and stream_pos <= ? and sender != ?
-            and type in ('m.room.message', 'm.room.encrypted')`,
+            and type in ('m.room.message', 'm.room.encrypted')
+            and stream_pos > coalesce((select max(e2.stream_pos) from receipts rc join events e2 on e2.event_id = rc.event_id
+                                        where rc.room_id = ? and rc.user_id = ? and rc.receipt_type in ('m.read', 'm.read.private')), 0)`,
       ).pluck(),
     };
+  }
+
+  override async countUnread(userId: string, roomId: string, roomNid: number, after: number, upto: number): Promise<number> {
+    return this.s.countUnread.get(roomNid, after, upto, userId, roomId, userId) as number;
   }
 
   override async membershipsOf(userId: string): Promise<UserMembership[]> {
@@ -51,12 +57,5 @@ export class SqliteSyncReadStore extends KyselySyncReadStore {
 
   override async stateEventsBetween(roomNid: number, after: number, before: number): Promise<SyncEventRow[]> {
     return this.s.stateBetween.all(roomNid, after, before) as SyncEventRow[];
-  }
-
-  override async countEventsFromOthers(roomNid: number, userId: string, types: readonly string[], after: number, upto: number): Promise<number> {
-    if (types.length !== 2 || types[0] !== 'm.room.message' || types[1] !== 'm.room.encrypted') {
-      return super.countEventsFromOthers(roomNid, userId, types, after, upto);
-    }
-    return this.s.countOthers.get(roomNid, after, upto, userId) as number;
   }
 }

@@ -123,12 +123,10 @@ export interface SyncReadStore {
   /** Rooms the user has forgotten (POST /rooms/{roomId}/forget): left rooms not to show. */
   forgottenRooms(userId: string): Promise<Set<string>>;
   /**
-   * Per room: the stream position of the user's latest m.read / m.read.private
-   * receipt target (0 when none), for the rooms given.
+   * m.room.message / m.room.encrypted events from others in the room with stream_pos
+   * above both `after` and the user's latest m.read / m.read.private receipt, up to upto.
    */
-  readUpTo(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;
-  /** Events of these types from senders other than userId with after < stream_pos <= upto. */
-  countEventsFromOthers(roomNid: number, userId: string, types: readonly string[], after: number, upto: number): Promise<number>;
+  countUnread(userId: string, roomId: string, roomNid: number, after: number, upto: number): Promise<number>;
   /** An event of a room by ID. */
   eventInRoom(roomNid: number, eventId: string): Promise<SyncEventRow | undefined>;
 }

@@ -143,6 +143,38 @@ for (const engine of engines()) {
       await until(bob, () => bob.getUser(aliceU.userId)?.presence === 'online' && bob.getUser(aliceU.userId)?.presenceStatusMsg === 'testing weft', 'bob to see alice online with her status');
     });
 
+    it('a client that was offline catches up: limited incremental sync, then backfill without gaps', async () => {
+      const last = bob.getRoom(roomId)!.getLiveTimeline().getEvents().at(-1)!.getId()!;
+      const token = bob.store.getSyncToken();
+      assert.ok(token, 'bob has a sync token to resume from');
+      bob.stopClient();
+      const ids: string[] = [];
+      for (let i = 0; i < 40; i++) ids.push((await alice.sendTextMessage(roomId, `gap ${i}`)).event_id);
+      // Restart the same client: its memory store resumes /sync from `since`.
+      await bob.startClient({ initialSyncLimit: 20, lazyLoadMembers: true });
+      await until(bob, () => !!bob.getRoom(roomId)?.findEventById(ids.at(-1)!), 'bob to receive the newest message after resuming');
+      const room = bob.getRoom(roomId)!;
+      // With timelineSupport the js-sdk keeps the pre-gap events in an older timeline and links it to
+      // the live one when backfill reaches them; walk that chain (oldest first).
+      const chain = () => {
+        const out: sdk.EventTimeline[] = [];
+        for (let t: sdk.EventTimeline | null = room.getLiveTimeline(); t; t = t.getNeighbouringTimeline(sdk.EventTimeline.BACKWARDS)) out.unshift(t);
+        return out.flatMap((t) => t.getEvents());
+      };
+      let pages = 0;
+      for (; pages < 20 && !chain().some((e) => e.getId() === last); pages++) {
+        if (room.getLiveTimeline().getPaginationToken(sdk.EventTimeline.BACKWARDS) === null) break;
+        await bob.paginateEventTimeline(room.getLiveTimeline(), { backwards: true, limit: 15 });
+      }
+      assert.ok(pages > 0, 'the resumed sync was limited (40 messages > the timeline limit), so backfill was needed');
+      const events = chain();
+      assert.ok(events.some((e) => e.getId() === last), 'backfill reached the last event seen before going offline');
+      const bodies = events.map((e) => e.getContent().body).filter((b): b is string => typeof b === 'string' && b.startsWith('gap '));
+      assert.deepEqual(bodies, ids.map((_, i) => `gap ${i}`), 'every missed message once, in order');
+      const seen = events.map((e) => e.getId());
+      assert.equal(new Set(seen).size, seen.length, 'no duplicates');
+    });
+
     it('leave and forget', async () => {
       await bob.leave(roomId);
       await until(alice, () => alice.getRoom(roomId)?.getMember(bobU.userId)?.membership === 'leave', 'alice to see bob leave');

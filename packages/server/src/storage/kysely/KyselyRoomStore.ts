@@ -29,6 +29,8 @@ export interface RoomTables {
 
 /** Rows per multi-row INSERT (12 columns: far below both engines' parameter limits). */
 const CHUNK = 200;
+/** Largest batch written as one statement (13 parameters a row: far below PostgreSQL's 65,535). */
+const MAX_SINGLE_STATEMENT = 1000;
 
 const EVENT_COLUMNS = [
   'e.event_nid', 'e.event_id', 'e.room_nid', 'r.room_id', 'e.stream_pos', 'e.depth', 'e.type', 'e.state_key',
@@ -131,11 +133,12 @@ export class KyselyRoomStore implements RoomStore {
       if (e.txn) txns.push({ user_id: e.txn.userId, device_id: e.txn.deviceId, txn_id: e.txn.txnId, event_id: e.eventId, created_ts: e.txn.createdTs });
       if (e.redacts !== undefined) redactions.push({ target: e.redacts, by: e.eventId });
     }
+    const stateRows = [...state.values()];
+    if (rows.length <= MAX_SINGLE_STATEMENT) return this.persistInOneStatement(rows, stateRows, txns, redactions);
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx.insertInto('events').values(rows.slice(i, i + CHUNK)).execute();
       }
-      const stateRows = [...state.values()];
       for (let i = 0; i < stateRows.length; i += CHUNK) {
         await tx
           .insertInto('current_state')
@@ -156,6 +159,48 @@ export class KyselyRoomStore implements RoomStore {
         await tx.updateTable('events').set({ redacted_by: r.by }).where('event_id', '=', r.target).where('redacted_by', 'is', null).execute();
       }
     });
+  }
+
+  /**
+   * PostgreSQL: the whole batch as ONE statement of data-modifying CTEs, which
+   * is atomic on its own — one round trip instead of BEGIN, an INSERT per
+   * table and COMMIT. Every CTE runs to completion whether or not the outer
+   * SELECT reads it. A redaction whose target is in the same batch cannot see
+   * that row from its UPDATE (one snapshot), so it is set in the row instead.
+   */
+  private async persistInOneStatement(
+    rows: EventsTable[], stateRows: CurrentStateTable[], txns: EventTxnsTable[], redactions: { target: string; by: string }[],
+  ): Promise<void> {
+    const inBatch = new Map(rows.map((r) => [r.event_id, r]));
+    const outside: { target: string; by: string }[] = [];
+    for (const r of redactions) {
+      const row = inBatch.get(r.target);
+      if (row) row.redacted_by ??= r.by;
+      else outside.push(r);
+    }
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    let q: any = this.db.with('ins_events', (db) => db.insertInto('events').values(rows));
+    if (stateRows.length > 0) {
+      q = q.with('ins_state', (db: Kysely<RoomTables>) =>
+        db.insertInto('current_state').values(stateRows).onConflict((oc) =>
+          oc.columns(['room_nid', 'type', 'state_key']).doUpdateSet({
+            event_nid: (eb) => eb.ref('excluded.event_nid'),
+            membership: (eb) => eb.ref('excluded.membership'),
+          }),
+        ),
+      );
+    }
+    if (txns.length > 0) q = q.with('ins_txns', (db: Kysely<RoomTables>) => db.insertInto('event_txns').values(txns));
+    // The first redaction wins; later ones change nothing a reader sees.
+    const firstByTarget = new Map<string, string>();
+    for (const r of outside) if (!firstByTarget.has(r.target)) firstByTarget.set(r.target, r.by);
+    let n = 0;
+    for (const [target, by] of firstByTarget) {
+      q = q.with(`upd_redacted_${n++}`, (db: Kysely<RoomTables>) =>
+        db.updateTable('events').set({ redacted_by: by }).where('event_id', '=', target).where('redacted_by', 'is', null),
+      );
+    }
+    await q.selectNoFrom(sql<number>`1`.as('done')).execute();
   }
 
   async currentStateEvents(roomNid: number): Promise<EventRow[]> {

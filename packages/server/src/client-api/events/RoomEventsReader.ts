@@ -71,7 +71,7 @@ export class RoomEventsReader {
 
   /** The state rows the user may read: current, or at their leave (rooms.yaml). */
   private async stateRows(access: RoomAccess, type?: string): Promise<EventRow[]> {
-    if (access.stateUpto !== null) return this.deps.reads.stateAt(access.room.roomNid, access.stateUpto, type);
+    if (access.stateUpto !== null) return this.deps.reads.stateAt(access.room.roomNid, access.stateUpto, type !== undefined ? { type } : {});
     const rows = await this.deps.rooms.currentStateEvents(access.room.roomNid);
     return type === undefined ? rows : rows.filter((r) => r.type === type);
   }
@@ -101,7 +101,7 @@ export class RoomEventsReader {
     } else {
       let pos = Math.min(q.at, this.deps.currentPos());
       if (access.stateUpto !== null) pos = Math.min(pos, access.stateUpto);
-      rows = await this.deps.reads.stateAt(access.room.roomNid, pos, 'm.room.member');
+      rows = await this.deps.reads.stateAt(access.room.roomNid, pos, { type: 'm.room.member' });
     }
     // "When specified alongside not_membership, the two parameters create an
     // 'or' condition" (rooms.yaml).
@@ -145,13 +145,19 @@ export class RoomEventsReader {
     const before = await paginate(this.deps.reads, { ...common, dir: 'b', from: row.streamPos - 1, limit: beforeLimit });
     const after = await paginate(this.deps.reads, { ...common, dir: 'f', from: row.streamPos, limit: limit - beforeLimit });
     const last = after.rows.length > 0 ? after.rows[after.rows.length - 1]! : row;
-    // "The state of the room at the last event returned." The filter applies to it too.
-    let state = (await this.deps.reads.stateAt(access.room.roomNid, last.streamPos)).filter((r) =>
-      eventMatches(filter, { type: r.type, sender: r.sender, room_id: roomId }));
+    // "The state of the room at the last event returned." The filter applies to
+    // it too; with lazy_load_members only the returned events' senders' members.
+    let state: EventRow[];
     if (filter?.lazy_load_members) {
-      const senders = new Set([row, ...before.rows, ...after.rows].map((r) => r.sender));
-      state = state.filter((r) => r.type !== 'm.room.member' || senders.has(r.stateKey ?? ''));
+      const senders = [...new Set([row, ...before.rows, ...after.rows].map((r) => r.sender))];
+      state = [
+        ...(await this.deps.reads.stateAt(access.room.roomNid, last.streamPos, { notType: 'm.room.member' })),
+        ...(await this.deps.reads.stateEventsAt(access.room.roomNid, last.streamPos, 'm.room.member', senders)),
+      ].sort((a, b) => a.streamPos - b.streamPos);
+    } else {
+      state = await this.deps.reads.stateAt(access.room.roomNid, last.streamPos);
     }
+    state = state.filter((r) => eventMatches(filter, { type: r.type, sender: r.sender, room_id: roomId }));
     const [event, eventsBefore, eventsAfter, stateEvents] = await Promise.all([
       this.deps.serializer.serialize([row], viewer),
       this.deps.serializer.serialize(before.rows, viewer),

@@ -44,20 +44,19 @@ export class KyselyRoomReadsStore implements RoomReadStore {
   }
 
   async visibilityChanges(roomNid: number, userId: string): Promise<VisibilityChangeRow[]> {
-    const rows = await this.db
-      .selectFrom('events')
-      .select(['stream_pos', 'type', 'membership', 'json'])
-      .where('room_nid', '=', roomNid)
-      // Redundant, but lets both engines use the partial state index.
-      .where('state_key', 'is not', null)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('type', '=', 'm.room.member'), eb('state_key', '=', userId)]),
-          eb.and([eb('type', '=', 'm.room.history_visibility'), eb('state_key', '=', '')]),
-        ]),
-      )
-      .orderBy('stream_pos')
-      .execute();
+    // Two index lookups (room_nid, type, state_key) joined by UNION ALL: an OR
+    // of the two made SQLite scan the room's state index instead.
+    const part = (type: string, stateKey: string) =>
+      this.db
+        .selectFrom('events')
+        .select(['stream_pos', 'type', 'membership', 'json'])
+        .where('room_nid', '=', roomNid)
+        .where('type', '=', type)
+        .where('state_key', '=', stateKey)
+        // Redundant, but lets both engines use the partial state index.
+        .where('state_key', 'is not', null);
+    const rows = (await part('m.room.member', userId).unionAll(part('m.room.history_visibility', '')).execute())
+      .sort((a, b) => Number(a.stream_pos) - Number(b.stream_pos));
     return rows.map((r) => {
       const out: VisibilityChangeRow = { streamPos: Number(r.stream_pos), type: r.type, membership: r.membership };
       if (r.type === 'm.room.history_visibility') {
@@ -88,7 +87,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
     return rows.map((r) => toEventRow(r as JoinedRow));
   }
 
-  async stateAt(roomNid: number, pos: number, type?: string): Promise<EventRow[]> {
+  async stateAt(roomNid: number, pos: number, only: { type?: string; notType?: string } = {}): Promise<EventRow[]> {
     // Latest stream_pos per (type, state_key) at or below pos; stream_pos is
     // unique, so joining on it alone picks the event.
     let latest = this.db
@@ -98,7 +97,8 @@ export class KyselyRoomReadsStore implements RoomReadStore {
       .where('state_key', 'is not', null)
       .where('stream_pos', '<=', pos)
       .groupBy(['type', 'state_key']);
-    if (type !== undefined) latest = latest.where('type', '=', type);
+    if (only.type !== undefined) latest = latest.where('type', '=', only.type);
+    if (only.notType !== undefined) latest = latest.where('type', '!=', only.notType);
     const rows = await this.events()
       .innerJoin(latest.as('s'), 's.m', 'e.stream_pos')
       .orderBy('e.stream_pos')

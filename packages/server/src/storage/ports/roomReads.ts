@@ -25,8 +25,11 @@ export interface RoomReadStore {
   eventsDesc(roomNid: number, upperInclusive: number, lowerExclusive: number | null, limit: number): Promise<EventRow[]>;
   /** Events with lowerExclusive < stream_pos <= upperInclusive, oldest first, at most `limit`. */
   eventsAsc(roomNid: number, lowerExclusive: number, upperInclusive: number, limit: number): Promise<EventRow[]>;
-  /** The state at `pos`: per (type, state_key) the latest state event with stream_pos <= pos; only `type` when given. Stream order. */
-  stateAt(roomNid: number, pos: number, type?: string): Promise<EventRow[]>;
+  /**
+   * The state at `pos`: per (type, state_key) the latest state event with
+   * stream_pos <= pos; only `only.type` / all but `only.notType` when given. Stream order.
+   */
+  stateAt(roomNid: number, pos: number, only?: { type?: string; notType?: string }): Promise<EventRow[]>;
   /**
    * Events closest to a timestamp (timestamp_to_event): dir f → origin_server_ts >= ts, oldest first;
    * dir b → origin_server_ts <= ts, newest first. At most `limit`.

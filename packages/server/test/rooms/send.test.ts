@@ -69,6 +69,27 @@ for (const engine of engines()) {
       }
     });
 
+    it('MIDI events reach the other member unchanged through /event and /sync', async () => {
+      const initial = await hs.request('GET', `${V3}/sync?timeout=0`, undefined, bob.accessToken);
+      assert.equal(initial.status, 200);
+      const res = await hs.request('POST', `/_matrix/client/api/v1/rooms/${enc(roomId)}/send/org.matrix.midi?access_token=${alice.accessToken}`, MIDI);
+      assert.equal(res.status, 200);
+      const ev = await hs.request('GET', `${V3}/rooms/${enc(roomId)}/event/${enc(res.body.event_id)}`, undefined, bob.accessToken);
+      assert.equal(ev.status, 200, JSON.stringify(ev.body));
+      assert.equal(ev.body.type, 'org.matrix.midi');
+      assert.deepEqual(ev.body.content, MIDI);
+      assert.equal(ev.body.sender, alice.userId);
+      const inc = await hs.request('GET', `${V3}/sync?timeout=5000&since=${initial.body.next_batch}`, undefined, bob.accessToken);
+      const timeline = inc.body.rooms.join[roomId].timeline.events as { event_id: string; content: unknown; type: string }[];
+      const got = timeline.find((e) => e.event_id === res.body.event_id);
+      assert.ok(got, 'MIDI event in /sync');
+      assert.deepEqual(got!.content, MIDI);
+      // State written by PUT reads back through GET .../state/{type}/{key}.
+      await put(alice, '/state/org.example.cfg/k1', { tempo: 120 });
+      const cfg = await hs.request('GET', `${V3}/rooms/${enc(roomId)}/state/org.example.cfg/k1`, undefined, bob.accessToken);
+      assert.deepEqual(cfg.body, { tempo: 120 });
+    });
+
     it('not in the room / unknown room / too large', async () => {
       const carol = await hs.register();
       const notIn = await put(carol, '/send/m.room.message/t', { body: 'x' });

@@ -1,15 +1,20 @@
 // Presence. Spec: client-server-api/modules/presence.md, presence.yaml.
 // Each change is a stream row (WAVE2); /sync delivers rows of users sharing a
-// room with the syncing user. /sync's set_presence updates the state; to keep
-// an active client from writing on every poll, a sync only writes when the
-// state changes or the last write is older than ACTIVE_REFRESH_MS.
+// room with the syncing user. /sync's set_presence updates the state; a sync
+// only writes (and wakes the user's rooms) when the state changes, so a busy
+// room is not woken by every member's every poll. A user whose clients stopped
+// syncing is set offline after OFFLINE_AFTER_MS (Synapse does the same with its
+// sync timeout). NOTSPEC: last_active_ago in /sync is as of the last state
+// change; GET /presence/{userId}/status reports the latest activity.
 import { MatrixError } from '@weft/core';
 import type { PresenceRow, PresenceStore } from '../storage/ports/sync.js';
 import { writeAtNextPosition, type StreamDeps } from './streamWrite.js';
 
 export type PresenceState = PresenceRow['presence'];
 const STATES = new Set<string>(['online', 'offline', 'unavailable']);
-const ACTIVE_REFRESH_MS = 60_000;
+/** No sync for this long (clients long-poll every ~30 s) → offline. */
+const OFFLINE_AFTER_MS = 90_000;
+const SWEEP_EVERY_MS = 30_000;
 
 export interface PresenceContent {
   presence: PresenceState;
@@ -25,6 +30,9 @@ export function isPresenceState(s: unknown): s is PresenceState {
 export class PresenceService {
   /** Last written row per user: avoids a read on every sync. */
   private readonly cache = new Map<string, PresenceRow>();
+  /** user ID → time of the last sync that kept them present. */
+  private readonly lastSync = new Map<string, number>();
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly store: PresenceStore,
@@ -37,6 +45,8 @@ export class PresenceService {
   /** PUT /presence/{userId}/status. */
   async set(userId: string, presence: PresenceState, statusMsg: string | undefined): Promise<void> {
     const prev = await this.current(userId);
+    if (presence === 'offline') this.lastSync.delete(userId);
+    else this.lastSync.set(userId, this.now());
     await this.write({
       userId,
       presence,
@@ -52,10 +62,38 @@ export class PresenceService {
     if (presence === 'offline') return;
     const prev = await this.current(userId);
     const now = this.now();
-    if (prev && prev.presence === presence && now - prev.lastActiveTs < ACTIVE_REFRESH_MS) return;
+    this.lastSync.set(userId, now);
+    if (prev && prev.presence === presence) {
+      if (presence === 'online') prev.lastActiveTs = now; // in memory: GET shows fresh activity
+      return;
+    }
     await this.write({
       userId, presence, statusMsg: prev?.statusMsg ?? null, lastActiveTs: now, currentlyActive: presence === 'online', streamPos: 0,
     });
+  }
+
+  /** Starts the periodic offline sweep (timer does not keep the process alive). */
+  start(): void {
+    this.sweeper ??= setInterval(() => void this.sweep().catch(() => {}), SWEEP_EVERY_MS);
+    this.sweeper.unref();
+  }
+
+  stop(): void {
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  /** Sets users offline whose clients stopped syncing. */
+  async sweep(): Promise<void> {
+    const now = this.now();
+    for (const [userId, ts] of this.lastSync) {
+      if (now - ts < OFFLINE_AFTER_MS) continue;
+      this.lastSync.delete(userId);
+      const row = this.cache.get(userId);
+      if (row && row.presence !== 'offline') {
+        await this.write({ ...row, presence: 'offline', currentlyActive: false, streamPos: 0 });
+      }
+    }
   }
 
   /** GET /presence/{userId}/status body. */

@@ -52,6 +52,7 @@ export function createSyncArea(opts: SyncAreaOptions): SyncArea {
   const presence = new PresenceService(presenceStore, streams, async (userId) =>
     (await reads.membershipsOf(userId)).filter((m) => m.membership === 'join').map((m) => m.roomId),
   );
+  presence.start();
   const receipts = new ReceiptService(receiptStore, reads, accountData, streams);
   const filters = new FilterService(new KyselyFilterStore(opts.db));
   const sync = new SyncService({

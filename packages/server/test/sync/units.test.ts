@@ -68,3 +68,35 @@ test('typing: changes bump the counter and wake the room; expiry removes the use
   assert.deepEqual(typing.changedSince('!r:x', 1), { user_ids: [] });
   typing.stop();
 });
+
+test('presence: sync writes only on state changes; silent users go offline', async () => {
+  const { PresenceService } = await import('../../src/sync/PresenceService.js');
+  const { StreamHighWater } = await import('../../src/sync/streamWrite.js');
+  const { StreamIdGenerator } = await import('../../src/streams/StreamIdGenerator.js');
+  type Row = import('../../src/storage/ports/sync.js').PresenceRow;
+  const rows = new Map<string, Row>();
+  let writes = 0;
+  const store = {
+    putPresence: async (r: Row) => { writes++; rows.set(r.userId, { ...r }); },
+    getPresence: async (u: string) => rows.get(u),
+    presenceSince: async () => [...rows.values()],
+  };
+  let now = 1_000_000;
+  const notifier = new Notifier();
+  const svc = new PresenceService(store, { generator: new StreamIdGenerator(0), notifier, highWater: new StreamHighWater(0) }, async () => ['!r:x'], () => now);
+  await svc.touchFromSync('@a:x', 'online');
+  await svc.touchFromSync('@a:x', 'online');
+  now += 10_000;
+  await svc.touchFromSync('@a:x', 'online');
+  assert.equal(writes, 1);
+  assert.equal((await svc.get('@a:x')).last_active_ago, 0, 'GET reflects the latest sync');
+  await svc.touchFromSync('@a:x', 'unavailable');
+  assert.equal(writes, 2);
+  now += 60_000;
+  await svc.sweep();
+  assert.equal(rows.get('@a:x')!.presence, 'unavailable', 'not yet');
+  now += 60_000;
+  await svc.sweep();
+  assert.equal(rows.get('@a:x')!.presence, 'offline');
+  assert.equal(writes, 3);
+});

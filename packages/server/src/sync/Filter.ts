@@ -33,6 +33,7 @@ export interface RoomFilter {
 
 export interface SyncFilter {
   event_fields?: string[];
+  /** NOTSPEC: accepted but ignored — events are always served in the client format. */
   event_format?: 'client' | 'federation';
   presence?: EventFilter;
   account_data?: EventFilter;
@@ -41,7 +42,7 @@ export interface SyncFilter {
 
 /** The timeline limit when the filter sets none (Synapse uses 10 too). */
 export const DEFAULT_TIMELINE_LIMIT = 10;
-/** NOTSPEC-free cap: the spec says servers should impose a maximum. */
+/** event_filter.yaml `limit`: "Servers should apply a default value, and impose a maximum value". */
 export const MAX_TIMELINE_LIMIT = 1000;
 
 const bad = (msg: string) => new MatrixError(400, 'M_BAD_JSON', msg);

@@ -6,7 +6,7 @@ import { parseSyncToken } from '../../streams/tokens.js';
 import { isPresenceState } from '../../sync/PresenceService.js';
 import type { SyncApiDeps } from './SyncApiDeps.js';
 
-/** Long-polls are capped so a proxy or client timeout does not cut them (Synapse has no cap; NOTSPEC-free). */
+/** Long-polls are capped at 5 minutes (the spec sets no maximum; clients use about 30 s). */
 const MAX_TIMEOUT_MS = 5 * 60_000;
 
 function queryBool(v: string | undefined, key: string): boolean {

@@ -3,7 +3,6 @@
 import { MatrixError } from '@weft/core';
 import type { Router } from '../../http/Router.js';
 import { isPresenceState } from '../../sync/PresenceService.js';
-import { defaultPushRules } from '../../sync/defaultPushRules.js';
 import type { SyncApiDeps } from './SyncApiDeps.js';
 
 function requireSelf(requester: string, userId: string | undefined, what: string): void {
@@ -89,26 +88,7 @@ export function registerUserDataRoutes(router: Router, deps: SyncApiDeps): void 
     },
   });
 
-  // Push rules, read-only (see sync/defaultPushRules.ts): stored m.push_rules account data, else the defaults.
-  const pushRules = async (userId: string) => {
-    try {
-      return await accountData.get(userId, '', 'm.push_rules');
-    } catch {
-      return defaultPushRules(userId);
-    }
-  };
-  router.route({
-    method: 'GET',
-    path: '/pushrules/',
-    auth: 'user',
-    handler: async (req) => ({ body: await pushRules(req.user.userId) }),
-  });
-  router.route({
-    method: 'GET',
-    path: '/pushrules/global/',
-    auth: 'user',
-    handler: async (req) => ({ body: ((await pushRules(req.user.userId)) as { global?: unknown }).global ?? {} }),
-  });
+  // Push rules: GET /pushrules/… are in client-api/push/registerPushApi.ts.
 
   router.route({
     method: 'PUT',

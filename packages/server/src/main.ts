@@ -27,6 +27,7 @@ import { serializerFormatter } from './sync/serializerFormatter.js';
 import type { SyncExtension } from './sync/SyncExtension.js';
 import { createE2eeArea, type E2eeArea } from './e2ee/createE2eeArea.js';
 import { createEventsArea, type EventsArea } from './client-api/events/createEventsArea.js';
+import { PushRulesService } from './push/PushRulesService.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -55,6 +56,8 @@ export interface Homeserver {
   e2ee: E2eeArea;
   /** Event reads and history visibility (client-api/events, visibility/). */
   events: EventsArea;
+  /** Push rules (push/, client-api/push/). */
+  push: { pushRules: PushRulesService };
   logger: Logger;
   close(): Promise<void>;
 }
@@ -118,6 +121,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
     const e2ee = createE2eeArea({ serverName: config.server_name, database: storage.database, generator, notifier, uia });
     syncExtensions.push(e2ee.syncExtension);
+    const pushRules = new PushRulesService(sync.accountData);
     sessionHooks.onDevicesDeleted.push((userId, deviceIds) => e2ee.onDevicesDeleted(userId, deviceIds));
     sessionHooks.onDeviceCreated.push((userId, deviceId) => e2ee.onDeviceCreated(userId, deviceId));
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
@@ -137,6 +141,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           sync,
           e2ee,
           events,
+          push: { pushRules },
         }),
       federation: () => {
         /* the federation area registers its routes here */
@@ -179,6 +184,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       sync: { ...sync, extensions: syncExtensions },
       e2ee,
       events,
+      push: { pushRules },
       logger,
       async close() {
         if (closed) return;

@@ -11,6 +11,7 @@ import type { RoomsApiDeps } from './rooms/RoomsApiDeps.js';
 import { registerSyncApi, type SyncApiDeps } from './sync/registerSyncApi.js';
 import { registerE2eeApi, type E2eeApiDeps } from './e2ee/registerE2eeApi.js';
 import { registerEventsApi, type EventsApiDeps } from './events/registerEventsApi.js';
+import { registerPushApi, type PushApiDeps } from './push/registerPushApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -18,6 +19,7 @@ export interface ClientApiDeps {
   sync: SyncApiDeps;
   e2ee: E2eeApiDeps;
   events: EventsApiDeps;
+  push: PushApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -29,4 +31,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerSyncApi(router, deps.sync);
   registerE2eeApi(router, deps.e2ee);
   registerEventsApi(router, deps.events);
+  registerPushApi(router, deps.push);
 }

@@ -6,6 +6,7 @@
 // Prints one JSON object.
 // Run: node --conditions=weft-src --import tsx bench/send-throughput.ts [--engine sqlite|postgres] [--seconds 5]
 import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import type { Engine } from '../packages/server/test/harness.js';
 import { prepareChildServer, registerUser, removeChildServerData, startChildServer } from '../packages/server/test/rooms/childServer.js';
@@ -49,6 +50,49 @@ async function run(tokens: string[], roomPath: string, durationMs: number, tag: 
   return { count, seconds: (performance.now() - start) / 1000, latencies };
 }
 
+/** CPU time (user + system, ms) the server process has used so far (Linux /proc). */
+function serverCpuMs(): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${server.proc.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in 1/100 s ticks
+  } catch {
+    return undefined;
+  }
+}
+
+/** Baseline under the same conditions: GET /account/whoami (authenticated, no storage access). */
+async function runWhoami(tokens: string[], durationMs: number) {
+  const end = performance.now() + durationMs;
+  const start = performance.now();
+  const latencies: number[] = [];
+  let count = 0;
+  await Promise.all(tokens.map(async (token) => {
+    while (performance.now() < end) {
+      const t0 = performance.now();
+      const res = await request(server.baseUrl + `${V3}/account/whoami`, { dispatcher: agent, headers: { authorization: `Bearer ${token}` } });
+      await res.body.text();
+      latencies.push(performance.now() - t0);
+      count++;
+    }
+  }));
+  return { count, seconds: (performance.now() - start) / 1000, latencies };
+}
+
+async function measured(tokens: string[], roomPath: string, durationMs: number, tag: string) {
+  const c0 = serverCpuMs();
+  const r = tag.startsWith('whoami') ? await runWhoami(tokens, durationMs) : await run(tokens, roomPath, durationMs, tag);
+  const c1 = serverCpuMs();
+  const cpuUsPerMsg = c0 !== undefined && c1 !== undefined ? Math.round(((c1 - c0) * 1000) / r.count) : undefined;
+  return {
+    msgPerSec: Math.round(r.count / r.seconds),
+    messages: r.count,
+    latencyMs: { p50: pct(r.latencies, 50), p99: pct(r.latencies, 99) },
+    // Server CPU per message: what one core could sustain regardless of other load on the machine.
+    serverCpuUsPerMsg: cpuUsPerMsg,
+    ...(cpuUsPerMsg ? { serverCoreBoundMsgPerSec: Math.round(1e6 / cpuUsPerMsg) } : {}),
+  };
+}
+
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]! * 100) / 100;
@@ -64,15 +108,20 @@ try {
   for (const s of senders.slice(1)) await call('POST', `${V3}/join/${encodeURIComponent(roomId)}`, s.accessToken, {});
 
   await run([owner.accessToken], roomPath, 1000, 'warm'); // JIT warm-up
-  const seq = await run([owner.accessToken], roomPath, seconds * 1000, 'seq');
-  const conc = await run(senders.map((s) => s.accessToken), roomPath, seconds * 1000, 'conc');
+  const seq = await measured([owner.accessToken], roomPath, seconds * 1000, 'seq');
+  const conc = await measured(senders.map((s) => s.accessToken), roomPath, seconds * 1000, 'conc');
+  const baseSeq = await measured([owner.accessToken], roomPath, seconds * 1000, 'whoami-seq');
+  const baseConc = await measured(senders.map((s) => s.accessToken), roomPath, seconds * 1000, 'whoami-conc');
   console.log(JSON.stringify({
     bench: 'send-throughput',
     engine,
     node: process.version,
     cpus: (await import('node:os')).cpus().length,
-    sequential: { msgPerSec: Math.round(seq.count / seq.seconds), messages: seq.count, latencyMs: { p50: pct(seq.latencies, 50), p99: pct(seq.latencies, 99) } },
-    concurrent10: { msgPerSec: Math.round(conc.count / conc.seconds), messages: conc.count, latencyMs: { p50: pct(conc.latencies, 50), p99: pct(conc.latencies, 99) } },
+    loadAverage1m: (await import('node:os')).loadavg()[0],
+    sequential: seq,
+    concurrent10: conc,
+    // The same load shape against GET /account/whoami: the HTTP + auth ceiling of this machine right now.
+    baselineWhoami: { sequential: baseSeq, concurrent10: baseConc },
   }));
 } finally {
   await agent.close();

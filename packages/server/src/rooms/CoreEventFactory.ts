@@ -17,6 +17,11 @@ export class CoreEventFactory implements EventFactory {
   constructor(private readonly serverName: string, private readonly key: SigningKey) {}
 
   build(rules: RoomVersionRules, input: LocalEventInput): BuiltEvent {
+    // NUL cannot be stored in a PostgreSQL text column: refuse it here rather
+    // than fail the whole group-committed batch the event would join.
+    if (input.type.includes('\u0000') || input.stateKey?.includes('\u0000')) {
+      throw new MatrixError(400, 'M_INVALID_PARAM', 'Event type and state key must not contain NUL');
+    }
     if (Buffer.byteLength(input.type, 'utf8') > MAX_FIELD_BYTES) throw new MatrixError(413, 'M_TOO_LARGE', 'Event type is longer than 255 bytes');
     if (input.stateKey !== undefined && Buffer.byteLength(input.stateKey, 'utf8') > MAX_FIELD_BYTES) {
       throw new MatrixError(413, 'M_TOO_LARGE', 'State key is longer than 255 bytes');
@@ -68,7 +73,12 @@ export class CoreEventFactory implements EventFactory {
   }
 
   checkAuth(rules: RoomVersionRules, event: RoomEvent, lookup: (type: string, stateKey: string) => RoomEvent | undefined): { allowed: boolean; reason?: string } {
-    const v = checkEventAuth(event, lookup, rules);
+    let v;
+    try {
+      v = checkEventAuth(event, lookup, rules);
+    } catch (err) {
+      throw toMatrixError(err);
+    }
     return v.allowed ? { allowed: true } : { allowed: false, reason: v.reason };
   }
 

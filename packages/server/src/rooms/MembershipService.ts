@@ -15,7 +15,7 @@ export interface ProfileSource {
   profile(userId: string): Promise<{ displayname: string | null; avatar_url: string | null } | undefined>;
 }
 
-const USER_ID_RE = /^@[^:\s]+:[^\s]+$/;
+const USER_ID_RE = /^@[^:\s\u0000]+:[^\s\u0000]+$/;
 
 export class MembershipService {
   constructor(

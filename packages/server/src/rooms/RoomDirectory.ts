@@ -27,7 +27,7 @@ export interface PublicRoomsQuery {
   roomTypes?: (string | null)[];
 }
 
-const ALIAS_RE = /^#[^:\s]+:[^\s]+$/;
+const ALIAS_RE = /^#[^:\s\u0000]+:[^\s\u0000]+$/;
 
 export class RoomDirectory {
   constructor(

@@ -110,6 +110,9 @@ export class RoomPipeline {
   /** Builds, authorises and persists one event. 404 M_NOT_FOUND for an unknown room. */
   send(req: SendRequest): Promise<SendResult> {
     if (!req.txn) return this.sendNow(req);
+    if (req.txn.txnId.includes('\u0000') || req.txn.txnId.length > 1000) {
+      return Promise.reject(new MatrixError(400, 'M_INVALID_PARAM', 'Invalid transaction ID'));
+    }
     const key = `${req.sender}\u0000${req.txn.deviceId}\u0000${req.txn.txnId}`;
     const running = this.txnsInFlight.get(key);
     if (running) return running.then((r) => ({ eventId: r.eventId, created: false }));

@@ -32,7 +32,7 @@ export interface PlannedRoom {
   invitees: string[];
 }
 
-const USER_ID_RE = /^@[^:\s]+:[^\s]+$/;
+const USER_ID_RE = /^@[^:\s\u0000]+:[^\s\u0000]+$/;
 const badJson = (msg: string) => new MatrixError(400, 'M_BAD_JSON', msg);
 
 export function planCreateRoom(input: CreateRoomInput): PlannedRoom {
@@ -59,7 +59,7 @@ export function planCreateRoom(input: CreateRoomInput): PlannedRoom {
   const aliasName = optString(b, 'room_alias_name');
   let alias: string | undefined;
   if (aliasName !== undefined) {
-    if (aliasName === '' || /[\s:#]/.test(aliasName)) throw new MatrixError(400, 'M_INVALID_PARAM', 'Invalid room_alias_name');
+    if (aliasName === '' || /[\s:#\u0000]/.test(aliasName)) throw new MatrixError(400, 'M_INVALID_PARAM', 'Invalid room_alias_name');
     alias = `#${aliasName}:${input.serverName}`;
     if (alias.length > 255) throw new MatrixError(400, 'M_INVALID_PARAM', 'room_alias_name too long');
   }

@@ -107,6 +107,25 @@ for (const engine of engines()) {
       assert.equal(notJson.body.errcode, 'M_NOT_JSON');
     });
 
+    it('NUL in identifiers is refused with 400, and does not fail other events sent at the same time', async () => {
+      const [bad1, bad2, bad3, bad4, good] = await Promise.all([
+        put(alice, '/send/bad%00type/n1', { body: 'x' }),
+        put(alice, '/send/m.room.message/bad%00txn', { body: 'x' }),
+        put(alice, '/state/m.room.topic/key%00', { topic: 'x' }),
+        hs.request('PUT', `${V3}/rooms/${enc(roomId + '\u0000')}/send/m.room.message/n2`, { body: 'x' }, alice.accessToken),
+        put(alice, '/send/m.room.message/n3', { body: 'fine' }),
+      ]);
+      for (const r of [bad1, bad2, bad3, bad4]) {
+        assert.equal(r.status, 400, JSON.stringify(r.body));
+        assert.equal(r.body.errcode, 'M_INVALID_PARAM');
+      }
+      assert.equal(good.status, 200);
+      const alias = await hs.request('GET', `${V3}/directory/room/${enc('#a\u0000b:weft.test')}`);
+      assert.equal(alias.status, 400);
+      const join = await hs.request('POST', `${V3}/join/${enc('#a\u0000b:weft.test')}`, {}, alice.accessToken);
+      assert.equal(join.status, 400);
+    });
+
     it('PUT state with and without a state key; idempotent for equal content; power levels enforced', async () => {
       const topic = await put(alice, '/state/m.room.topic', { topic: 'first' });
       assert.equal(topic.status, 200);

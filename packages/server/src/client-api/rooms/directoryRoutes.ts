@@ -3,7 +3,7 @@
 import { MatrixError } from '@weft/core';
 import type { Router } from '../../http/Router.js';
 import { isObject, optionalString, queryInt } from '../../http/validate.js';
-import { roomIdParam } from './membershipRoutes.js';
+import { idParam, roomIdParam } from './membershipRoutes.js';
 import type { RoomsApiDeps } from './RoomsApiDeps.js';
 
 export function registerDirectoryRoutes(router: Router, deps: RoomsApiDeps, serverName: string): void {
@@ -14,7 +14,8 @@ export function registerDirectoryRoutes(router: Router, deps: RoomsApiDeps, serv
     path: '/directory/room/:roomAlias',
     auth: 'user',
     handler: async (req) => {
-      await directory.setAlias(req.user.userId, req.params.roomAlias!, req.body['room_id']);
+      const roomId = req.body['room_id'];
+      await directory.setAlias(req.user.userId, req.params.roomAlias!, typeof roomId === 'string' ? idParam(roomId, 'room ID') : roomId);
       return { body: {} };
     },
   });

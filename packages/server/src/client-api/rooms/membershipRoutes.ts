@@ -13,7 +13,7 @@ export function registerMembershipRoutes(router: Router, deps: RoomsApiDeps): vo
     path: '/join/:roomIdOrAlias',
     auth: 'user',
     handler: async (req) => {
-      const roomId = await membership.join(req.user.userId, req.params.roomIdOrAlias!, optionalString(req.body, 'reason'));
+      const roomId = await membership.join(req.user.userId, idParam(req.params.roomIdOrAlias!, 'room ID or alias'), optionalString(req.body, 'reason'));
       return { body: { room_id: roomId } };
     },
   });
@@ -82,6 +82,12 @@ export function registerMembershipRoutes(router: Router, deps: RoomsApiDeps): vo
 }
 
 export function roomIdParam(roomId: string): string {
-  if (!roomId.startsWith('!') || roomId.length > 255) throw new MatrixError(400, 'M_INVALID_PARAM', 'Invalid room ID');
+  if (!roomId.startsWith('!') || roomId.length > 255 || roomId.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', 'Invalid room ID');
   return roomId;
+}
+
+/** Identifiers from the path or body are compared with stored text: NUL can never match (and PostgreSQL refuses it). */
+export function idParam(value: string, what: string): string {
+  if (value.includes('\u0000') || value.length > 1000) throw new MatrixError(400, 'M_INVALID_PARAM', `Invalid ${what}`);
+  return value;
 }

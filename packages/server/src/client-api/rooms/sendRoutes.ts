@@ -5,7 +5,7 @@
 import { CLIENT_API_V1, CLIENT_PREFIXES, type Router } from '../../http/Router.js';
 import { optionalString } from '../../http/validate.js';
 import type { JsonObject } from '@weft/core';
-import { roomIdParam } from './membershipRoutes.js';
+import { idParam, roomIdParam } from './membershipRoutes.js';
 import type { RoomsApiDeps } from './RoomsApiDeps.js';
 
 export function registerSendRoutes(router: Router, deps: RoomsApiDeps): void {
@@ -64,7 +64,7 @@ export function registerSendRoutes(router: Router, deps: RoomsApiDeps): void {
     rateLimit: 'message',
     handler: async (req) => {
       const r = await rooms.redact(
-        req.user.userId, req.user.deviceId, roomIdParam(req.params.roomId!), req.params.eventId!, req.params.txnId!, optionalString(req.body, 'reason'),
+        req.user.userId, req.user.deviceId, roomIdParam(req.params.roomId!), idParam(req.params.eventId!, 'event ID'), req.params.txnId!, optionalString(req.body, 'reason'),
       );
       return { body: { event_id: r.eventId } };
     },

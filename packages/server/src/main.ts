@@ -28,6 +28,7 @@ import type { SyncExtension } from './sync/SyncExtension.js';
 import { createE2eeArea, type E2eeArea } from './e2ee/createE2eeArea.js';
 import { createEventsArea, type EventsArea } from './client-api/events/createEventsArea.js';
 import { PushRulesService } from './push/PushRulesService.js';
+import { createPushUnreadCounter } from './push/pushUnreadCounter.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -118,6 +119,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
       sqliteConnection: storage.database.sqliteConnection,
       visibility: events.visibility.syncFilter,
+      unreadCounter: createPushUnreadCounter(storage.database.db, (userId) => pushRules.ruleset(userId)),
     });
     const e2ee = createE2eeArea({ serverName: config.server_name, database: storage.database, generator, notifier, uia });
     syncExtensions.push(e2ee.syncExtension);

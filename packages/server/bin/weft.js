@@ -1,6 +1,23 @@
 #!/usr/bin/env node
 // The `weft` command. Runs the compiled server (npm ci / npm run build produce dist/).
-import('../dist/cli.js').then((cli) => cli.main(process.argv.slice(2))).catch((err) => {
+// dist/weft.bundle.mjs (scripts/bundle.mjs) starts faster; it is used only when it is
+// newer than the last TypeScript build of both packages, so a stale bundle never runs.
+import { statSync } from 'node:fs';
+
+const here = new URL('..', import.meta.url);
+const mtime = (rel) => {
+  try {
+    return statSync(new URL(rel, here)).mtimeMs;
+  } catch {
+    return undefined;
+  }
+};
+const bundle = mtime('dist/weft.bundle.mjs');
+const builds = [mtime('tsconfig.tsbuildinfo'), mtime('../core/tsconfig.tsbuildinfo'), mtime('dist/cli.js')];
+const fresh = bundle !== undefined && builds.every((t) => t === undefined || t <= bundle);
+const entry = fresh && !process.env.WEFT_NO_BUNDLE ? '../dist/weft.bundle.mjs' : '../dist/cli.js';
+
+import(entry).then((cli) => cli.main(process.argv.slice(2))).catch((err) => {
   console.error(err?.stack ?? err);
   process.exit(1);
 });

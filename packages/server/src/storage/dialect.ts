@@ -75,7 +75,9 @@ async function openPostgres(opts: Extract<DatabaseOptions, { engine: 'postgres' 
   // An idle connection can be cut by the server (restart, failover, admin
   // terminate). pg-pool drops that client and the next query opens a new one;
   // without a listener the 'error' event would crash the process.
-  pool.on('error', (err) => opts.onIdleError?.(err));
+  pool.on('error', (err) =>
+    opts.onIdleError ? opts.onIdleError(err) : process.emitWarning(`PostgreSQL idle connection lost (it will be replaced): ${err.message}`),
+  );
   // Fail fast with a clear message when the server is unreachable.
   const client = await pool.connect();
   client.release();

@@ -74,12 +74,22 @@ export interface RouteDef<A extends AuthMode, M extends BodyMode> {
   handler: (req: HandlerRequest<A, BodyOf<M>>) => Promise<HandlerResult> | HandlerResult;
 }
 
+/** A registered endpoint as seen from outside: full URL pattern (fastify syntax) and its settings. */
+export interface RouteInfo {
+  method: HttpMethod;
+  url: string;
+  auth: AuthMode;
+  body: BodyMode;
+  rateLimit: string | undefined;
+}
+
 /** Resolves an access token, or throws 401 M_UNKNOWN_TOKEN. */
 export type Authenticate = (token: string, ip: string) => Promise<Requester>;
 
 export class Router {
   /** Every registered (pattern, method), for 405 detection in the not-found handler. */
   private readonly patterns: { re: RegExp; method: HttpMethod }[] = [];
+  private readonly registered: RouteInfo[] = [];
 
   constructor(
     readonly app: FastifyInstance,
@@ -91,6 +101,7 @@ export class Router {
     for (const prefix of def.prefixes ?? CLIENT_PREFIXES) {
       const url = prefix + def.path;
       this.patterns.push({ re: patternToRegExp(url), method: def.method });
+      this.registered.push({ method: def.method, url, auth: def.auth, body: bodyMode, rateLimit: def.rateLimit });
       this.app.route({
         method: def.method,
         url,
@@ -98,6 +109,11 @@ export class Router {
         handler: (req, reply) => this.run(def as unknown as RouteDef<AuthMode, BodyMode>, bodyMode, req, reply),
       });
     }
+  }
+
+  /** Every registered endpoint, one entry per prefix (read-only; tests enumerate routes with it). */
+  routes(): RouteInfo[] {
+    return this.registered.map((r) => ({ ...r }));
   }
 
   /** Methods registered for a concrete path (used to answer 405 instead of 404). */
@@ -165,7 +181,25 @@ function parseBody(raw: Buffer | undefined, mode: BodyMode): unknown {
     throw new MatrixError(400, 'M_NOT_JSON', 'Content not JSON.');
   }
   if (mode === 'object' && !isObject(value)) throw new MatrixError(400, 'M_BAD_JSON', 'Body must be a JSON object');
+  // NOTSPEC: JSON.parse accepts any depth, but handlers that stringify or walk the value
+  // recursively (canonical JSON, storage) overflow the stack around a few thousand levels.
+  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new MatrixError(400, 'M_BAD_JSON', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
   return value;
+}
+
+/** Deepest nesting of objects/arrays accepted in a request body. */
+export const MAX_JSON_DEPTH = 256;
+
+/** Whether `value` nests objects/arrays deeper than `max` (iterative: no recursion on client input). */
+function jsonDepthExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 function patternToRegExp(url: string): RegExp {

@@ -1,6 +1,6 @@
 // Builds one fastify instance for a listener: body handling, CORS, OPTIONS,
 // 404/405, and the error serialiser. Routes are added through a Router.
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Logger } from 'pino';
 import { errorResponse } from './errorResponse.js';
 import { Router, type Authenticate } from './Router.js';
@@ -31,6 +31,13 @@ export function createHttpApp(opts: HttpAppOptions): { app: FastifyInstance; rou
     trustProxy: opts.trustProxy,
     return503OnClosing: false,
     forceCloseConnections: true,
+    // Errors the router raises before any hook runs (undecodable %-escapes in the path,
+    // a path parameter over maxParamLength) still get CORS and a Matrix error body.
+    frameworkErrors: (err, _req, reply) => {
+      const res = errorResponse(err);
+      const r = reply as unknown as FastifyReply;
+      void r.headers(CORS_HEADERS).code(res.status).type('application/json').send(JSON.stringify(res.body));
+    },
     // Routes declare no JSON schemas (handlers validate with http/validate.ts), so
     // skip loading ajv and fast-json-stringify: ~100 modules less at start-up.
     schemaController: {

@@ -26,6 +26,8 @@ export function errorResponse(err: unknown): ErrorResponse {
       return { status: 400, body: { errcode: 'M_UNKNOWN', error: 'Invalid Content-Length' } };
     case 'FST_ERR_BAD_URL':
       return { status: 400, body: { errcode: 'M_UNRECOGNIZED', error: 'Malformed URL' } };
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return { status: 414, body: { errcode: 'M_TOO_LARGE', error: 'Path parameter too long' } };
   }
   // Other client-side framework errors (4xx) keep their status.
   if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {

@@ -120,6 +120,33 @@ for (const engine of engines()) {
       assert.ok(r2.state.events.some((e: { type: string; content: { topic?: string } }) => e.type === 'm.room.topic' && e.content.topic === 'gap topic'));
     });
 
+    it('lazy-loaded members, full_state and event_fields', async () => {
+      const alice = await hs.register();
+      const bob = await hs.register();
+      const carol = await hs.register();
+      const roomId = await createRoom(alice, { preset: 'public_chat' });
+      await join(bob, roomId);
+      await join(carol, roomId);
+      for (let i = 0; i < 12; i++) await send(alice, roomId, `a${i}`);
+      const lazy = JSON.stringify({ room: { state: { lazy_load_members: true }, timeline: { limit: 3 } } });
+      const s0 = await sync(bob, { filter: lazy });
+      const members = s0.rooms.join[roomId].state.events
+        .filter((e: { type: string }) => e.type === 'm.room.member').map((e: { state_key: string }) => e.state_key).sort();
+      assert.deepEqual(members, [alice.userId, bob.userId].sort(), 'only the timeline senders and the syncing user');
+      await send(carol, roomId, 'from carol');
+      const s1 = await sync(bob, { filter: lazy, since: s0.next_batch });
+      const m1 = s1.rooms.join[roomId].state.events.filter((e: { type: string }) => e.type === 'm.room.member').map((e: { state_key: string }) => e.state_key);
+      assert.deepEqual(m1, [carol.userId], 'a new speaker\'s member event comes with their message');
+
+      const full = await sync(bob, { since: s1.next_batch, full_state: true });
+      const fullTypes = full.rooms.join[roomId].state.events.map((e: { type: string }) => e.type);
+      assert.ok(fullTypes.includes('m.room.create') && fullTypes.includes('m.room.power_levels'));
+      assert.deepEqual(full.rooms.join[roomId].timeline.events, []);
+
+      const fields = await sync(bob, { filter: JSON.stringify({ event_fields: ['type', 'content.body'], room: { timeline: { limit: 1 } } }) });
+      assert.deepEqual(fields.rooms.join[roomId].timeline.events, [{ type: 'm.room.message', content: { body: 'from carol' } }]);
+    });
+
     it('stored and inline filters; bad filters are 400', async () => {
       const alice = await hs.register();
       const bob = await hs.register();

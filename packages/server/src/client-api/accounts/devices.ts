@@ -75,11 +75,14 @@ export function registerDeviceRoutes(router: Router, deps: AccountsApiDeps): voi
   });
 }
 
+// NOTSPEC: unknown values are sent as null rather than left out (the spec marks them optional).
+// Synapse does the same, and Debian's matrix-nio 0.20 validates /devices against a schema that
+// requires all four keys (nullable): without them nio reports DevicesError.
 function toWire(d: DeviceRecord): Record<string, unknown> {
   return {
     device_id: d.deviceId,
-    ...(d.displayName !== null ? { display_name: d.displayName } : {}),
-    ...(d.lastSeenIp !== null ? { last_seen_ip: d.lastSeenIp } : {}),
-    ...(d.lastSeenTs !== null ? { last_seen_ts: d.lastSeenTs } : {}),
+    display_name: d.displayName,
+    last_seen_ip: d.lastSeenIp,
+    last_seen_ts: d.lastSeenTs,
   };
 }

@@ -1,7 +1,8 @@
 // Real-client test with Debian's python3-matrix-nio (0.20), an older client that speaks only the
 // /_matrix/client/r0 API (issue: "every v3 endpoint also answers under the r0 prefix"). The Python
 // side (nio_client.py) registers, logs in, syncs, creates a room with an invite, joins, sends both
-// ways, types, sends a receipt and reads /messages; it reports each step as a JSON line, asserted here.
+// ways, types, sends a receipt and reads /messages, then exercises ~25 more r0 endpoints through nio's
+// schema-validated responses; it reports each step as a JSON line, asserted here.
 // Skips (with the reason) when no python3 on this machine can `import nio`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -112,6 +113,36 @@ for (const engine of engines()) {
     it('/messages pages back through the conversation', () => {
       const msgs = step('room_messages');
       assert.deepEqual(msgs.bodies, ['hello from nio bob', 'hello from nio alice'], 'newest first, both messages');
+    });
+
+    it('state, event, context, redaction, profile, alias, presence, filter, device and moderation endpoints parse in nio', () => {
+      const roomId = step('room_create').room_id as string;
+      assert.match(step('whoami').user_id, /^@nio_alice_/);
+      assert.equal(step('joined_rooms').has_room, true);
+      assert.ok(step('devices').count >= 2, 'register + login devices (nio requires display_name/last_seen_* keys)');
+      step('update_device');
+      step('room_put_state');
+      assert.deepEqual(step('room_get_state_event').content, { n: 1 });
+      assert.ok((step('room_get_state').types as string[]).includes('org.weft.nio'));
+      assert.equal(step('room_get_event').body, 'hello from nio alice');
+      const ctx = step('room_context');
+      assert.ok(ctx.before >= 1 && ctx.after >= 1 && ctx.state >= 1, JSON.stringify(ctx));
+      step('room_redact');
+      assert.equal(step('redacted_event').type, 'RedactedEvent');
+      step('set_displayname');
+      assert.equal(step('get_displayname').displayname, 'Nio Bob');
+      assert.equal(step('get_profile').displayname, 'Nio Bob');
+      step('room_put_alias');
+      assert.equal(step('room_resolve_alias').room_id, roomId);
+      step('room_delete_alias');
+      assert.equal(step('room_get_visibility').visibility, 'private');
+      step('set_presence');
+      assert.deepEqual([step('get_presence').presence, step('get_presence').status_msg], ['online', 'nio here']);
+      assert.ok(step('upload_filter').filter_id);
+      for (const s of ['room_read_markers', 'room_kick', 'room_ban', 'room_unban', 'room_leave', 'room_forget', 'logout']) step(s);
+    });
+
+    it('every nio step succeeded and the script exited 0', () => {
       assert.equal(failure, '', failure);
     });
   });

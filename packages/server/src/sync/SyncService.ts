@@ -22,6 +22,7 @@ import type { PresenceService, PresenceState } from './PresenceService.js';
 import type { ClientEventFormatter, UnreadCounter, Viewer, VisibilityFilter } from './ports.js';
 import type { StreamHighWater } from './streamWrite.js';
 import { defaultPushRules } from './defaultPushRules.js';
+import { parseIgnoredUsers } from '../visibility/ignoredUsers.js';
 import {
   dedupeState, filterState, formatEvents, inviteState, loadTimeline, roomSummary, stateAt, timelineJson, type RoomCtx, type RoomSectionDeps,
 } from './roomSections.js';
@@ -99,6 +100,19 @@ export class SyncService {
     }
   }
 
+  /** user ID → their m.ignored_user_list (refreshed when that account data changes). */
+  private readonly ignoredCache = new Map<string, ReadonlySet<string>>();
+
+  private async ignoredUsers(userId: string, since: number | null, changed: readonly { roomId: string; type: string; content: Record<string, unknown> }[]): Promise<ReadonlySet<string>> {
+    const row = changed.find((r) => r.roomId === '' && r.type === 'm.ignored_user_list');
+    let set = row ? parseIgnoredUsers(row.content) : since === null ? undefined : this.ignoredCache.get(userId);
+    // Initial sync: `changed` holds all account data, so no row means no list.
+    if (!set) set = since === null ? new Set<string>() : parseIgnoredUsers(await this.deps.accountData.getAccountData(userId, '', 'm.ignored_user_list'));
+    if (this.ignoredCache.size > 50_000) this.ignoredCache.clear();
+    this.ignoredCache.set(userId, set);
+    return set;
+  }
+
   /** user ID → joined/invited room IDs at their last sync (bounded; only a listening hint). */
   private readonly listenRooms = new Map<string, string[]>();
 
@@ -159,6 +173,7 @@ export class SyncService {
         list.push(ev);
       }
     }
+    const ignored = await this.ignoredUsers(req.userId, since, accountRows);
     if (since === null && !accountRows.some((r) => r.roomId === '' && r.type === 'm.push_rules')) {
       // Clients read their push rules from the initial sync's account data.
       const ev = { type: 'm.push_rules', content: defaultPushRules(req.userId) };
@@ -199,7 +214,7 @@ export class SyncService {
 
     // Phase 3 — every room section, presence and the extensions, in parallel.
     const joinTasks = joinedToRead.map(async (m): Promise<[string, Json | undefined]> => {
-      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, visibleAfter: m.streamPos };
+      const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, visibleAfter: m.streamPos, ignored };
       const section = await this.joinedRoom(sectionDeps, ctx, m, req, since, upto, limit, sinceTyping, receiptsByRoom.get(m.roomId), roomAccountData.get(m.roomId), stateCache.get(m.roomNid));
       if (section) section.unread_notifications = unread.get(m.roomId) ?? { highlight_count: 0, notification_count: 0 };
       return [m.roomId, section];
@@ -211,10 +226,12 @@ export class SyncService {
       if (m.membership === 'invite' && (since === null || m.streamPos > since)) {
         inviteTasks.push((async (): Promise<[string, Json | undefined]> => {
           const row = await reads.membershipAt(m.roomNid, req.userId, upto);
-          return [m.roomId, row ? { invite_state: { events: await inviteState(reads, m.roomNid, row) } } : undefined];
+          // "Servers must not send room invites from ignored users to clients."
+          if (!row || ignored.has(row.sender)) return [m.roomId, undefined];
+          return [m.roomId, { invite_state: { events: await inviteState(reads, m.roomNid, row) } }];
         })());
       } else if ((m.membership === 'leave' || m.membership === 'ban') && (since === null ? includeLeave : m.streamPos > since)) {
-        const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields };
+        const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, ignored };
         leaveTasks.push(this.leftRoom(sectionDeps, ctx, m, req, since, limit, roomAccountData.get(m.roomId)).then((sec) => [m.roomId, sec]));
       }
     }

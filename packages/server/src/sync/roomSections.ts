@@ -24,6 +24,8 @@ export interface RoomCtx {
    * sees everything after their join, whatever the history_visibility).
    */
   visibleAfter?: number;
+  /** Ignored users (modules/ignore_users.md): their non-state events are left out. */
+  ignored?: ReadonlySet<string>;
 }
 
 export interface Timeline {
@@ -55,7 +57,10 @@ export async function loadTimeline(
     if (rows.length < batch) exhausted = true;
     if (rows.length === 0) break;
     cursor = rows[rows.length - 1]!.stream_pos - 1;
-    const matching = rows.filter((r) => eventMatches(filter, { type: r.type, sender: r.sender, room_id: ctx.roomId, content: contentOf(r, filter) }));
+    const ignored = ctx.ignored;
+    const matching = rows.filter((r) =>
+      !(ignored?.has(r.sender) && r.state_key === null) &&
+      eventMatches(filter, { type: r.type, sender: r.sender, room_id: ctx.roomId, content: contentOf(r, filter) }));
     matching.reverse();
     const visibleAfter = ctx.visibleAfter;
     const visible = visibleAfter !== undefined && (matching.length === 0 || matching[0]!.stream_pos > visibleAfter)

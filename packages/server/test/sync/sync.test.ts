@@ -147,6 +147,29 @@ for (const engine of engines()) {
       assert.deepEqual(fields.rooms.join[roomId].timeline.events, [{ type: 'm.room.message', content: { body: 'from carol' } }]);
     });
 
+    it('ignored users: their messages and invites are not sent, their state events are', async () => {
+      const alice = await hs.register();
+      const bob = await hs.register();
+      const roomId = await createRoom(alice, { preset: 'public_chat' });
+      await join(bob, roomId);
+      const put = await hs.request('PUT', `${V3}/user/${encodeURIComponent(alice.userId)}/account_data/m.ignored_user_list`,
+        { ignored_users: { [bob.userId]: {} } }, alice.accessToken);
+      assert.equal(put.status, 200);
+      const s0 = await sync(alice);
+      await send(bob, roomId, 'ignored');
+      await send(alice, roomId, 'seen');
+      const t = await hs.request('PUT', `${V3}/rooms/${encodeURIComponent(roomId)}/state/org.example.state/`, { x: 1 }, bob.accessToken);
+      const s1 = await sync(alice, { since: s0.next_batch });
+      assert.deepEqual(bodies(s1.rooms.join[roomId]), ['seen']);
+      if (t.status === 200) {
+        assert.ok(s1.rooms.join[roomId].timeline.events.some((e: { type: string }) => e.type === 'org.example.state'));
+      }
+      const other = await createRoom(bob);
+      await invite(bob, other, alice.userId);
+      const s2 = await sync(alice, { since: s1.next_batch });
+      assert.equal(s2.rooms.invite[other], undefined);
+    });
+
     it('stored and inline filters; bad filters are 400', async () => {
       const alice = await hs.register();
       const bob = await hs.register();

@@ -121,7 +121,14 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       visibility: events.visibility.syncFilter,
       unreadCounter: createPushUnreadCounter(storage.database.db, (userId) => pushRules.ruleset(userId)),
     });
-    const e2ee = createE2eeArea({ serverName: config.server_name, database: storage.database, generator, notifier, uia });
+    const e2ee = createE2eeArea({
+      serverName: config.server_name, database: storage.database, generator, notifier, uia,
+      devices: {
+        exists: async (userId, deviceId) => (await storage.devices.getDevice(userId, deviceId)) !== undefined,
+        create: async (userId, deviceId, name) => void (await storage.devices.ensureDevice(userId, deviceId, name, Date.now())),
+        delete: (userId, deviceIds) => sessions.deleteDevices(userId, deviceIds),
+      },
+    });
     syncExtensions.push(e2ee.syncExtension);
     const pushRules = new PushRulesService(sync.accountData);
     sessionHooks.onDevicesDeleted.push((userId, deviceIds) => e2ee.onDevicesDeleted(userId, deviceIds));

@@ -14,6 +14,8 @@ import { CrossSigningService } from './CrossSigningService.js';
 import { ToDeviceService } from './ToDeviceService.js';
 import { BackupService } from './BackupService.js';
 import { E2eeSyncExtension } from './E2eeSyncExtension.js';
+import { DehydratedDeviceService, type DehydratedDeviceDeps } from './DehydratedDeviceService.js';
+import { KyselyE2eeDehydratedStore } from '../storage/kysely/KyselyE2eeDehydratedStore.js';
 
 export interface E2eeAreaOptions {
   serverName: string;
@@ -21,6 +23,8 @@ export interface E2eeAreaOptions {
   generator: StreamIdGenerator;
   notifier: Notifier;
   uia: Pick<UserInteractiveAuth, 'check'>;
+  /** Device rows for MSC3814 dehydrated devices (accounts area). */
+  devices: DehydratedDeviceDeps['devices'];
 }
 
 export interface E2eeArea {
@@ -29,6 +33,8 @@ export interface E2eeArea {
   toDevice: ToDeviceService;
   backup: BackupService;
   deviceLists: DeviceListService;
+  /** MSC3814 dehydrated devices. */
+  dehydrated: DehydratedDeviceService;
   /** Push onto the sync extension registry. */
   syncExtension: E2eeSyncExtension;
   /** SessionHooks.onDevicesDeleted: drop the devices' keys and inbox, tell the user's contacts. */
@@ -57,6 +63,9 @@ export function createE2eeArea(opts: E2eeAreaOptions): E2eeArea {
     toDevice,
     backup,
     deviceLists,
+    dehydrated: new DehydratedDeviceService({
+      store: new KyselyE2eeDehydratedStore(db), keys, devices: opts.devices, currentPos: () => opts.generator.current,
+    }),
     syncExtension: new E2eeSyncExtension({ keys, deviceLists, toDevice }),
     async onDevicesDeleted(userId, deviceIds) {
       await keyStore.deleteDevices(userId, deviceIds);

@@ -4,11 +4,13 @@ import type { Router } from '../../http/Router.js';
 import { parseSyncToken } from '../../streams/tokens.js';
 import type { E2eeArea } from '../../e2ee/createE2eeArea.js';
 import { MatrixError } from '@weft/core';
+import { registerDehydratedDeviceRoutes } from './dehydratedDeviceRoutes.js';
 
-export type E2eeApiDeps = Pick<E2eeArea, 'keys' | 'crossSigning' | 'toDevice' | 'backup' | 'deviceLists'>;
+export type E2eeApiDeps = Pick<E2eeArea, 'keys' | 'crossSigning' | 'toDevice' | 'backup' | 'deviceLists' | 'dehydrated'>;
 
 export function registerE2eeApi(router: Router, deps: E2eeApiDeps): void {
   const { keys, crossSigning, toDevice, backup, deviceLists } = deps;
+  registerDehydratedDeviceRoutes(router, deps.dehydrated);
 
   router.route({ method: 'POST', path: '/keys/upload', auth: 'user', handler: async (req) => ({ body: await keys.upload(req.user, req.body) }) });
   // Deprecated path form with the device ID (r0); the device must be the caller's.

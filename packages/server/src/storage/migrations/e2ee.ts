@@ -136,3 +136,17 @@ export const e2ee001: Migration = {
       .execute();
   },
 };
+
+// MSC3814 dehydrated devices: at most one per user; the device itself is a
+// row of `devices` (without tokens), its keys are ordinary device keys.
+export const e2ee002: Migration = {
+  id: 'e2ee-002',
+  async up(db) {
+    await db.schema
+      .createTable('e2e_dehydrated_devices')
+      .addColumn('user_id', 'text', (c) => c.primaryKey())
+      .addColumn('device_id', 'text', (c) => c.notNull())
+      .addColumn('device_data_json', 'text', (c) => c.notNull())
+      .execute();
+  },
+};

@@ -4,7 +4,7 @@ import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
 import { rooms001, rooms002 } from './rooms.js';
 import { sync001 } from './sync.js';
-import { e2ee001 } from './e2ee.js';
+import { e2ee001, e2ee002 } from './e2ee.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -12,4 +12,5 @@ export const migrations: Migration[] = [
   sync001,
   e2ee001,
   rooms002,
+  e2ee002,
 ];

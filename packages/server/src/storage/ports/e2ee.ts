@@ -157,3 +157,22 @@ export interface BackupStore {
   /** Deletes keys (all, a room's, or one session's); bumps the etag. Returns the new etag. */
   deleteKeys(userId: string, version: number, roomId?: string, sessionId?: string): Promise<number>;
 }
+
+/** A position in one device's inbox: the delivery order key of the last message handed out. */
+export interface InboxCursor {
+  streamPos: number;
+  origPos: number;
+  id: number;
+}
+
+export interface DehydratedDeviceStore {
+  get(userId: string): Promise<{ deviceId: string; deviceDataJson: string } | undefined>;
+  /** Sets the user's dehydrated device; returns the previous device ID, if any. */
+  set(userId: string, deviceId: string, deviceDataJson: string): Promise<string | undefined>;
+  /** Removes it; returns the device ID, if there was one. */
+  remove(userId: string): Promise<string | undefined>;
+  /** Deletes the device's inbox messages at or before `cursor`. */
+  acknowledgeInbox(userId: string, deviceId: string, cursor: InboxCursor): Promise<void>;
+  /** Inbox messages after `cursor` (all if null) with stream_pos <= upto, in delivery order. */
+  inboxAfter(userId: string, deviceId: string, cursor: InboxCursor | null, upto: number, limit: number): Promise<ToDeviceRow[]>;
+}

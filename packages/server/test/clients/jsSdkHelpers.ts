@@ -191,7 +191,7 @@ export function waitUntil(client: sdk.MatrixClient, check: () => boolean, what: 
     };
     const timer = setTimeout(() => {
       done();
-      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}`));
+      reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what} (sync state ${client.getSyncState()}, token ${client.store.getSyncToken()})`));
     }, timeoutMs);
     const interval = setInterval(poll, 50);
     const done = () => {

@@ -9,6 +9,7 @@ import type { NewEvent } from '../ports/rooms.js';
 
 export class RoomsSqliteWriter {
   private stmts: ReturnType<RoomsSqliteWriter['prepare']> | undefined;
+  private writeTx: ((batch: readonly NewEvent[]) => void) | undefined;
 
   constructor(private readonly db: SqlDb, private readonly conn: BetterSqlite3.Database) {}
 
@@ -36,14 +37,14 @@ export class RoomsSqliteWriter {
   /** One transaction for the whole batch, holding Kysely's connection lock so no other query interleaves. */
   async persistEvents(events: readonly NewEvent[]): Promise<void> {
     const s = this.s;
-    const write = this.conn.transaction((batch: readonly NewEvent[]) => {
+    const write = (this.writeTx ??= this.conn.transaction((batch: readonly NewEvent[]) => {
       for (const e of batch) {
         s.insertEvent.run(e.eventNid, e.eventId, e.roomNid, e.streamPos, e.depth, e.type, e.stateKey, e.sender, e.originServerTs, e.json, e.membership, e.unsignedJson);
         if (e.stateKey !== null) s.upsertState.run(e.roomNid, e.type, e.stateKey, e.eventNid, e.membership);
         if (e.txn) s.insertTxn.run(e.txn.userId, e.txn.deviceId, e.txn.txnId, e.eventId, e.txn.createdTs);
         if (e.redacts !== undefined) s.redact.run(e.eventId, e.redacts);
       }
-    });
+    }));
     await this.db.connection().execute(async () => write(events));
   }
 

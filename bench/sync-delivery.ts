@@ -4,7 +4,7 @@
 // time the sender issued the PUT. Prints one JSON object.
 // Run: node --conditions=weft-src --import tsx bench/sync-delivery.ts [--engine sqlite|postgres] [--rate 500] [--seconds 6]
 import { performance } from 'node:perf_hooks';
-import { startBenchServer } from './syncBenchServer.js';
+import { startBenchServer } from './lib/syncBenchServer.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

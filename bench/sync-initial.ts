@@ -4,7 +4,7 @@
 // p90 of several runs, and the response size.
 // Run: node --conditions=weft-src --import tsx bench/sync-initial.ts [--engine sqlite|postgres] [--rooms 100]
 import { performance } from 'node:perf_hooks';
-import { startBenchServer } from './syncBenchServer.js';
+import { startBenchServer } from './lib/syncBenchServer.js';
 
 const arg = (name: string, dflt: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -1,7 +1,7 @@
-// Helper for the sync benchmarks: runs a test server in its own process (so the
+// Helper for the sync benchmarks (not a benchmark itself): runs a test server in its own process (so the
 // benchmark's HTTP clients do not share the server's event loop), reports its
 // base URL over IPC and stops when told to.
-import { startTestServer, type Engine } from '../packages/server/test/harness.js';
+import { startTestServer, type Engine } from '../../packages/server/test/harness.js';
 
 const engine = (process.argv[2] ?? 'sqlite') as Engine;
 const hs = await startTestServer({ engine });

@@ -1,4 +1,4 @@
-// Starts bench/sync-server-child.ts in a child process and gives a small HTTP
+// Starts bench/lib/sync-server-child.ts in a child process and gives a small HTTP
 // client for it (register, request).
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

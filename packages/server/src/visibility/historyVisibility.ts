@@ -37,6 +37,8 @@ export class VisibilityTimeline {
   private readonly hvValue: HistoryVisibility[] = [];
   /** Stream position of the user's latest join (−∞ when never joined). */
   private readonly lastJoinPos: number;
+  /** Every change position (member and history_visibility events), ascending. */
+  private readonly points: number[];
 
   constructor(readonly userId: string, changes: readonly VisibilityChangeRow[]) {
     let lastJoin = -Infinity;
@@ -51,6 +53,7 @@ export class VisibilityTimeline {
       }
     }
     this.lastJoinPos = lastJoin;
+    this.points = [...new Set([...this.memberPos, ...this.hvPos])].sort((x, y) => x - y);
   }
 
   /** The user's membership just before position `pos` (null when none). */
@@ -85,6 +88,62 @@ export class VisibilityTimeline {
     const lastMember = n === 0 ? -1 : this.memberPos[n - 1]!;
     const lastHv = this.hvPos.length === 0 ? -1 : this.hvPos[this.hvPos.length - 1]!;
     return Math.max(lastMember, lastHv);
+  }
+
+  /**
+   * Between two consecutive change positions, the user's membership, the
+   * visibility and "joined after" are all constant, so every ordinary event
+   * there is visible or none is. True when events strictly inside the
+   * interval that contains position p (not itself a change position) are visible.
+   */
+  private intervalVisible(p: number): boolean {
+    return this.allowed(this.visibilityBefore(p), this.membershipBefore(p), p);
+  }
+
+  /**
+   * For a backwards scan of positions <= upper: the highest position <= upper
+   * that may hold a visible event (upper itself when it may), or −1 when none.
+   * Jumps over invisible stretches so paging never reads them.
+   */
+  skipBackward(upper: number): number {
+    let u = upper;
+    for (;;) {
+      if (u < 0) return -1;
+      const i = lastBelow(this.points, u + 1); // last change position <= u
+      if (i >= 0 && this.points[i] === u) return u; // a change event: judged one by one
+      if (this.intervalVisible(u)) return u;
+      if (i < 0) return -1;
+      u = this.points[i]!;
+    }
+  }
+
+  /**
+   * For a forwards scan of positions > lower: the largest lower bound >= lower
+   * such that no visible event is skipped (lower itself when the next position
+   * may be visible), or Infinity when nothing later is visible.
+   */
+  skipForward(lower: number): number {
+    let l = lower;
+    for (;;) {
+      const next = l + 1;
+      const i = lastBelow(this.points, next + 1); // last change position <= next
+      if (i >= 0 && this.points[i] === next) return l;
+      if (this.intervalVisible(next)) return l;
+      if (i + 1 >= this.points.length) return Infinity;
+      l = this.points[i + 1]! - 1;
+    }
+  }
+
+  /** The last change position <= pos (where visibility may change), or null. */
+  lastChangeAtOrBelow(pos: number): number | null {
+    const i = lastBelow(this.points, pos + 1);
+    return i < 0 ? null : this.points[i]!;
+  }
+
+  /** The first change position > pos, or null. */
+  firstChangeAbove(pos: number): number | null {
+    const i = lastBelow(this.points, pos + 1) + 1;
+    return i < this.points.length ? this.points[i]! : null;
   }
 
   /** The spec's algorithm for one event. */

@@ -95,15 +95,44 @@ describe('paginate', () => {
 
   it('stops after the scan budget with a cursor to resume from', async () => {
     const n = MAX_SCANNED_ROWS + 500;
-    const nobody = new VisibilityTimeline('@u:hs', [
-      { streamPos: 0, type: 'm.room.history_visibility', membership: null, historyVisibility: 'joined' },
-    ]);
     const store = fakeStore(range(1, n));
-    const p = await paginate(store, { ...base, timeline: nobody, dir: 'b', from: n, upto: n, limit: 10 });
+    const none = { senders: ['@nobody:hs'] };
+    const p = await paginate(store, { ...base, filter: none, dir: 'b', from: n, upto: n, limit: 10 });
     assert.deepEqual(p.rows, []);
     assert.equal(p.more, true);
     assert.ok(store.served >= MAX_SCANNED_ROWS && store.served < MAX_SCANNED_ROWS + 1000);
-    const rest = await paginate(store, { ...base, timeline: nobody, dir: 'b', from: p.cursor, upto: n, limit: 10 });
+    const rest = await paginate(store, { ...base, filter: none, dir: 'b', from: p.cursor, upto: n, limit: 10 });
     assert.equal(rest.more, false);
+  });
+
+  it('jumps over stretches hidden by history visibility without reading them', async () => {
+    // Room: 1..3 creation under default shared, hv "joined" at 4, 5..9004
+    // messages, the user joins at 9005, messages to 9010.
+    const n = 9010;
+    const t = new VisibilityTimeline('@u:hs', [
+      { streamPos: 4, type: 'm.room.history_visibility', membership: null, historyVisibility: 'joined' },
+      { streamPos: 9005, type: 'm.room.member', membership: 'join' },
+    ]);
+    const store = fakeStore(range(1, n));
+    const rowAt = async (p: number) => (await store.eventsAsc(1, p - 1, p, 1))[0]!;
+    Object.assign(await rowAt(4), { type: 'm.room.history_visibility', stateKey: '', json: '{"content":{"history_visibility":"joined"}}' });
+    Object.assign(await rowAt(9005), { type: 'm.room.member', stateKey: '@u:hs', membership: 'join' });
+    store.served = 0;
+    const back = await paginate(store, { ...base, timeline: t, dir: 'b', from: n, upto: n, limit: 100 });
+    // 9006..9010, the join itself, the hv change (visible: before it was shared
+    // and the user joined later), and 1..3 (shared, joined later).
+    assert.deepEqual(back.rows.map((r) => r.streamPos), [9010, 9009, 9008, 9007, 9006, 9005, 4, 3, 2, 1]);
+    assert.equal(back.more, false);
+    assert.ok(store.served < 100, `read ${store.served} rows`);
+    store.served = 0;
+    const fwd = await paginate(store, { ...base, timeline: t, dir: 'f', from: 0, upto: n, limit: 100 });
+    assert.deepEqual(fwd.rows.map((r) => r.streamPos), [1, 2, 3, 4, 9005, 9006, 9007, 9008, 9009, 9010]);
+    assert.ok(store.served < 100, `read ${store.served} rows`);
+    // A user who never joined: nothing, and the cursor stays a valid token.
+    const never = new VisibilityTimeline('@u:hs', [{ streamPos: 4, type: 'm.room.history_visibility', membership: null, historyVisibility: 'joined' }]);
+    const none = await paginate(store, { ...base, timeline: never, dir: 'b', from: n, upto: n, limit: 10 });
+    assert.deepEqual(none.rows, []);
+    assert.equal(none.more, false);
+    assert.ok(none.cursor >= 0);
   });
 });

@@ -49,29 +49,49 @@ export async function paginate(reads: RoomReadStore, req: PageRequest): Promise<
   // The range still to scan, as (lower exclusive, upper inclusive] bounds.
   let upper = back ? Math.min(req.from, req.upto) : Math.min(req.to ?? req.upto, req.upto);
   let lower = back ? (req.to ?? null) : req.from;
-  const cursor = () => (back ? upper : lower!);
+  const cursor = () => Math.max(0, back ? upper : lower!);
   if (lower !== null && lower >= upper) return { rows, cursor: req.from, more: false };
   if (req.limit <= 0) return { rows, cursor: req.from, more: true };
   let scanned = 0;
+  const t = req.timeline;
+  // Whether any position in the remaining range may hold a visible event.
+  const remains = () => (back ? t.skipBackward(upper) >= 0 && (lower === null || lower < t.skipBackward(upper)) : Math.min(t.skipForward(lower!), upper) < upper);
   while (rows.length < req.limit && scanned < MAX_SCANNED_ROWS) {
-    if (lower !== null && lower >= upper) return { rows, cursor: cursor(), more: false };
+    // Jump over stretches the user may not see (history visibility) without reading them.
+    if (back) upper = t.skipBackward(upper);
+    else lower = Math.min(t.skipForward(lower!), upper);
+    if ((lower !== null && lower >= upper) || upper < 0) return { rows, cursor: cursor(), more: false };
+    // Read one segment at a time: up to the next change of membership or
+    // visibility, after which the next stretch may be skippable.
+    let segLower = lower;
+    let segUpper = upper;
+    if (back) {
+      const c = t.lastChangeAtOrBelow(upper);
+      if (c !== null && (segLower === null || c - 1 > segLower)) segLower = c - 1;
+    } else {
+      const c = t.firstChangeAbove(lower!);
+      if (c !== null && c < segUpper) segUpper = c;
+    }
     const want = Math.min(Math.max(req.limit - rows.length + 1, 20), 1000);
-    const batch = back ? await reads.eventsDesc(req.roomNid, upper, lower, want) : await reads.eventsAsc(req.roomNid, lower!, upper, want);
+    const batch = back ? await reads.eventsDesc(req.roomNid, segUpper, segLower, want) : await reads.eventsAsc(req.roomNid, segLower!, segUpper, want);
     scanned += batch.length;
     for (let i = 0; i < batch.length; i++) {
       const row = batch[i]!;
       if (back) upper = row.streamPos - 1;
       else lower = row.streamPos;
       if (keep(row, req)) rows.push(row);
-      if (rows.length >= req.limit) {
-        // More rows after this one in the batch, or a full batch: maybe more.
-        const more = i < batch.length - 1 || batch.length === want;
-        return { rows, cursor: cursor(), more };
+      if (rows.length >= req.limit && (i < batch.length - 1 || batch.length === want)) {
+        return { rows, cursor: cursor(), more: true };
       }
     }
-    if (batch.length < want) return { rows, cursor: cursor(), more: false };
+    if (batch.length < want) {
+      // The segment is read to its end.
+      if (back) upper = segLower ?? -1;
+      else lower = segUpper;
+      if (rows.length >= req.limit) return { rows, cursor: cursor(), more: remains() };
+    }
   }
-  return { rows, cursor: cursor(), more: true };
+  return { rows, cursor: cursor(), more: remains() };
 }
 
 function keep(row: EventRow, req: PageRequest): boolean {

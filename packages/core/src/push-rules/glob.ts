@@ -23,13 +23,13 @@ function literalSource(s: string): string {
   return s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
 }
 
-function compile(cacheKey: string, source: string, wordBoundary: boolean): RegExp {
+function compile(cacheKey: string, source: () => string, wordBoundary: boolean): RegExp {
   let re = cache.get(cacheKey);
   if (!re) {
     // 'u' so `?` is one code point and case folding covers non-ASCII; 's' so `*` spans newlines.
     re = wordBoundary
-      ? new RegExp(`(?<!${WORD_CHAR})(?:${source})(?!${WORD_CHAR})`, 'isu')
-      : new RegExp(`^(?:${source})$`, 'isu');
+      ? new RegExp(`(?<!${WORD_CHAR})(?:${source()})(?!${WORD_CHAR})`, 'isu')
+      : new RegExp(`^(?:${source()})$`, 'isu');
     if (cache.size >= CACHE_MAX) cache.clear();
     cache.set(cacheKey, re);
   }
@@ -38,10 +38,10 @@ function compile(cacheKey: string, source: string, wordBoundary: boolean): RegEx
 
 /** Case-insensitive glob match of the whole `value`, or (wordBoundary) of a word-bounded substring. */
 export function globMatches(pattern: string, value: string, wordBoundary = false): boolean {
-  return compile(`${wordBoundary ? 'w' : 'x'}${pattern}`, globToSource(pattern), wordBoundary).test(value);
+  return compile(`${wordBoundary ? 'w' : 'x'}${pattern}`, () => globToSource(pattern), wordBoundary).test(value);
 }
 
 /** Case-insensitive match of a literal string (no glob) as a word-bounded substring (contains_display_name). */
 export function containsWord(needle: string, value: string): boolean {
-  return compile(`l${needle}`, literalSource(needle), true).test(value);
+  return compile(`l${needle}`, () => literalSource(needle), true).test(value);
 }

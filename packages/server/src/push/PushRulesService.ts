@@ -34,14 +34,25 @@ const CACHE_MAX = 10_000;
 export class PushRulesService {
   /** Parsed user parts by user ID (this process is the only writer). */
   private readonly cache = new Map<string, UserPushRules>();
+  /** Merged rulesets by user ID; a new object after every change (callers may compare identity). */
+  private readonly merged = new Map<string, PushRuleset>();
+  /** Bumped on every change, so a load that raced a write never caches the old rules. */
+  private readonly generation = new Map<string, number>();
   /** Per-user write queue: read-modify-write must not interleave. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly accountData: PushRulesAccountData) {}
 
-  /** The full ruleset (GET /pushrules/ → {global: this}). */
+  /** The full ruleset (GET /pushrules/ → {global: this}). Shared: do not mutate. */
   async ruleset(userId: string): Promise<PushRuleset> {
-    return mergePushRules(userId, await this.userRules(userId));
+    const hit = this.merged.get(userId);
+    if (hit) return hit;
+    const gen = this.generation.get(userId);
+    const rs = mergePushRules(userId, await this.userRules(userId));
+    if (this.generation.get(userId) !== gen) return rs;
+    if (this.merged.size >= CACHE_MAX) this.merged.clear();
+    this.merged.set(userId, rs);
+    return rs;
   }
 
   /** One rule of the effective ruleset, or 404. */
@@ -124,6 +135,7 @@ export class PushRulesService {
   private async userRules(userId: string): Promise<UserPushRules> {
     const hit = this.cache.get(userId);
     if (hit) return hit;
+    const gen = this.generation.get(userId);
     let stored: Record<string, unknown> | undefined;
     try {
       stored = await this.accountData.get(userId, '', PUSH_RULES_TYPE);
@@ -131,6 +143,7 @@ export class PushRulesService {
       if (!(err instanceof MatrixError) || err.errcode !== 'M_NOT_FOUND') throw err;
     }
     const parsed = extractUserPushRules(userId, stored);
+    if (this.generation.get(userId) !== gen) return parsed;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(userId, parsed);
     return parsed;
@@ -145,9 +158,14 @@ export class PushRulesService {
       edit(copy, mergePushRules(userId, current));
       const merged = mergePushRules(userId, copy);
       this.cache.delete(userId);
-      await this.accountData.put(userId, '', PUSH_RULES_TYPE, { global: merged });
-      // Re-read from what was stored so the cache equals what a restart would see.
-      this.cache.set(userId, extractUserPushRules(userId, { global: merged }));
+      this.merged.delete(userId);
+      try {
+        await this.accountData.put(userId, '', PUSH_RULES_TYPE, { global: merged });
+      } finally {
+        this.generation.set(userId, (this.generation.get(userId) ?? 0) + 1);
+        this.cache.delete(userId);
+        this.merged.delete(userId);
+      }
     });
     this.queues.set(userId, run);
     void run.finally(() => { if (this.queues.get(userId) === run) this.queues.delete(userId); }).catch(() => undefined);

@@ -79,6 +79,16 @@ for (const engine of engines()) {
       assert.deepEqual(await counts(bob, roomId), { notification_count: 2, highlight_count: 0 });
       await ok(bob, 'POST', `${V3}/rooms/${encodeURIComponent(roomId)}/receipt/m.read/${encodeURIComponent(last)}`, {});
       assert.deepEqual(await counts(bob, roomId), { notification_count: 0, highlight_count: 0 });
+      // Counting continues from the last sync's tally: only the new events are added.
+      await send(alice, roomId, { msgtype: 'm.text', body: 'b' });
+      assert.deepEqual(await counts(bob, roomId), { notification_count: 1, highlight_count: 0 });
+      await send(alice, roomId, { msgtype: 'm.text', body: 'c', 'm.mentions': { user_ids: [bob.userId] } });
+      await send(alice, roomId, { msgtype: 'm.notice', body: 'd' });
+      assert.deepEqual(await counts(bob, roomId), { notification_count: 2, highlight_count: 1 });
+      const s = await ok(bob, 'GET', `${V3}/sync`);
+      await send(alice, roomId, { msgtype: 'm.text', body: 'e' });
+      const inc = await ok(bob, 'GET', `${V3}/sync?since=${s.next_batch}&timeout=0`);
+      assert.deepEqual(inc.rooms.join[roomId].unread_notifications, { notification_count: 3, highlight_count: 1 }, 'incremental sync');
     });
   });
 }

@@ -11,13 +11,32 @@ interface Tables {
   current_state: { room_nid: number; type: string; state_key: string; event_nid: number; membership: string | null };
 }
 
+const CHUNK = 500;
+
 export class KyselyPushReadStore implements PushReadStore {
   private readonly db: Kysely<Tables>;
   constructor(db: SqlDb) {
     this.db = db as Kysely<Tables>;
   }
 
-  async unreadCandidates(userId: string, roomId: string, roomNid: number, after: number, upto: number, limit: number): Promise<PushCandidateRow[]> {
+  async readPositions(userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (let i = 0; i < roomIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('receipts as rc')
+        .innerJoin('events as e', 'e.event_id', 'rc.event_id')
+        .select((eb) => ['rc.room_id', eb.fn.max('e.stream_pos').as('p')])
+        .where('rc.room_id', 'in', roomIds.slice(i, i + CHUNK))
+        .where('rc.user_id', '=', userId)
+        .where('rc.receipt_type', 'in', ['m.read', 'm.read.private'])
+        .groupBy('rc.room_id')
+        .execute();
+      for (const r of rows) if (r.p !== null) out.set(r.room_id, Number(r.p));
+    }
+    return out;
+  }
+
+  async eventsFromOthers(roomNid: number, userId: string, after: number, upto: number, limit: number): Promise<PushCandidateRow[]> {
     const rows = await this.db
       .selectFrom('events')
       .select(['stream_pos', 'json', 'redacted_by'])
@@ -25,53 +44,54 @@ export class KyselyPushReadStore implements PushReadStore {
       .where('stream_pos', '>', after)
       .where('stream_pos', '<=', upto)
       .where('sender', '!=', userId)
-      .where((eb) =>
-        eb('stream_pos', '>', eb.fn.coalesce(
-          eb.selectFrom('receipts as rc')
-            .innerJoin('events as e2', 'e2.event_id', 'rc.event_id')
-            .select((eb2) => eb2.fn.max('e2.stream_pos').as('p'))
-            .where('rc.room_id', '=', roomId)
-            .where('rc.user_id', '=', userId)
-            .where('rc.receipt_type', 'in', ['m.read', 'm.read.private']),
-          eb.val(0),
-        )),
-      )
       .orderBy('stream_pos', 'desc')
       .limit(limit)
       .execute();
     return rows.map((r) => ({ stream_pos: Number(r.stream_pos), json: r.json, redacted_by: r.redacted_by }));
   }
 
-  async roomContext(roomNid: number, userId: string): Promise<PushRoomContext | undefined> {
-    const [room, state, joined] = await Promise.all([
-      this.db.selectFrom('rooms').select('room_version').where('room_nid', '=', roomNid).executeTakeFirst(),
-      this.db
-        .selectFrom('current_state as cs')
-        .innerJoin('events as e', 'e.event_nid', 'cs.event_nid')
-        .select(['cs.type', 'cs.state_key', 'e.json'])
-        .where('cs.room_nid', '=', roomNid)
-        .where((eb) => eb.or([
-          eb.and([eb('cs.type', '=', 'm.room.create'), eb('cs.state_key', '=', '')]),
-          eb.and([eb('cs.type', '=', 'm.room.power_levels'), eb('cs.state_key', '=', '')]),
-          eb.and([eb('cs.type', '=', 'm.room.member'), eb('cs.state_key', '=', userId)]),
-        ]))
-        .execute(),
-      this.db
-        .selectFrom('current_state')
-        .select((eb) => eb.fn.countAll().as('n'))
-        .where('room_nid', '=', roomNid)
-        .where('type', '=', 'm.room.member')
-        .where('membership', '=', 'join')
-        .executeTakeFirst(),
-    ]);
-    if (!room) return undefined;
-    const find = (type: string) => state.find((s) => s.type === type)?.json;
-    return {
-      roomVersion: room.room_version,
-      joinedMemberCount: Number(joined?.n ?? 0),
-      createJson: find('m.room.create'),
-      powerLevelsJson: find('m.room.power_levels'),
-      ownMemberJson: find('m.room.member'),
-    };
+  async roomContexts(roomNids: readonly number[], userId: string): Promise<Map<number, PushRoomContext>> {
+    const out = new Map<number, PushRoomContext>();
+    for (let i = 0; i < roomNids.length; i += CHUNK) {
+      const nids = roomNids.slice(i, i + CHUNK);
+      const [rooms, state, joined] = await Promise.all([
+        this.db.selectFrom('rooms').select(['room_nid', 'room_version']).where('room_nid', 'in', nids).execute(),
+        this.db
+          .selectFrom('current_state as cs')
+          .innerJoin('events as e', 'e.event_nid', 'cs.event_nid')
+          .select(['cs.room_nid', 'cs.type', 'e.json'])
+          .where('cs.room_nid', 'in', nids)
+          .where((eb) => eb.or([
+            eb.and([eb('cs.type', 'in', ['m.room.create', 'm.room.power_levels']), eb('cs.state_key', '=', '')]),
+            eb.and([eb('cs.type', '=', 'm.room.member'), eb('cs.state_key', '=', userId)]),
+          ]))
+          .execute(),
+        this.db
+          .selectFrom('current_state')
+          .select((eb) => ['room_nid', eb.fn.countAll().as('n')])
+          .where('room_nid', 'in', nids)
+          .where('type', '=', 'm.room.member')
+          .where('membership', '=', 'join')
+          .groupBy('room_nid')
+          .execute(),
+      ]);
+      for (const r of rooms) {
+        out.set(Number(r.room_nid), {
+          roomVersion: r.room_version, joinedMemberCount: 0, createJson: undefined, powerLevelsJson: undefined, ownMemberJson: undefined,
+        });
+      }
+      for (const j of joined) {
+        const ctx = out.get(Number(j.room_nid));
+        if (ctx) ctx.joinedMemberCount = Number(j.n);
+      }
+      for (const st of state) {
+        const ctx = out.get(Number(st.room_nid));
+        if (!ctx) continue;
+        if (st.type === 'm.room.create') ctx.createJson = st.json;
+        else if (st.type === 'm.room.power_levels') ctx.powerLevelsJson = st.json;
+        else ctx.ownMemberJson = st.json;
+      }
+    }
+    return out;
   }
 }

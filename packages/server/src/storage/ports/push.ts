@@ -20,10 +20,10 @@ export interface PushRoomContext {
 }
 
 export interface PushReadStore {
-  /**
-   * Newest first, at most `limit`: events of the room with stream_pos above both `after`
-   * and the user's latest m.read / m.read.private receipt, up to `upto`, not sent by the user.
-   */
-  unreadCandidates(userId: string, roomId: string, roomNid: number, after: number, upto: number, limit: number): Promise<PushCandidateRow[]>;
-  roomContext(roomNid: number, userId: string): Promise<PushRoomContext | undefined>;
+  /** room_id → stream_pos of the event of the user's latest m.read / m.read.private receipt (rooms without one absent). */
+  readPositions(userId: string, roomIds: readonly string[]): Promise<Map<string, number>>;
+  /** Newest first, at most `limit`: events of the room with after < stream_pos <= upto not sent by the user. */
+  eventsFromOthers(roomNid: number, userId: string, after: number, upto: number, limit: number): Promise<PushCandidateRow[]>;
+  /** Contexts of several rooms in one round of queries (room_nid → context; unknown rooms absent). */
+  roomContexts(roomNids: readonly number[], userId: string): Promise<Map<number, PushRoomContext>>;
 }

@@ -16,6 +16,7 @@ import type { RoomStore } from '../storage/ports/rooms.js';
 import { EventPersister } from './EventPersister.js';
 import type { BuiltEvent, EventFactory } from './EventFactory.js';
 import { RoomState, type CachedEvent } from './RoomState.js';
+import { TxnCache } from './TxnCache.js';
 
 export interface SendRequest {
   roomId: string;
@@ -79,10 +80,12 @@ export class RoomPipeline {
   private readonly loading = new Map<string, Promise<Slot | undefined>>();
   private readonly txnsInFlight = new Map<string, Promise<SendResult>>();
   private readonly persister: EventPersister;
+  private readonly txns: TxnCache;
   private readonly now: () => number;
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
+    this.txns = new TxnCache(deps.store, this.now);
     this.persister = new EventPersister({
       store: deps.store,
       generator: deps.generator,
@@ -116,11 +119,18 @@ export class RoomPipeline {
     const key = `${req.sender}\u0000${req.txn.deviceId}\u0000${req.txn.txnId}`;
     const running = this.txnsInFlight.get(key);
     if (running) return running.then((r) => ({ eventId: r.eventId, created: false }));
-    const p = (async (): Promise<SendResult> => {
-      const earlier = await this.deps.store.txnEventId(req.sender, req.txn!.deviceId, req.txn!.txnId);
-      if (earlier !== undefined) return { eventId: earlier, created: false };
-      return this.sendNow(req);
-    })();
+    const { deviceId, txnId } = req.txn;
+    const remember = (r: SendResult) => {
+      if (r.created) this.txns.remember(req.sender, deviceId, txnId, r.eventId);
+      return r;
+    };
+    const earlier = this.txns.lookup(req.sender, deviceId, txnId);
+    if (typeof earlier === 'string') return Promise.resolve({ eventId: earlier, created: false });
+    // Hot path (answered from memory): no await before the room's serial section.
+    const p =
+      earlier === undefined
+        ? this.sendNow(req).then(remember)
+        : earlier.then((id) => (id !== undefined ? { eventId: id, created: false } : this.sendNow(req).then(remember)));
     this.txnsInFlight.set(key, p);
     const clear = () => this.txnsInFlight.delete(key);
     p.then(clear, clear);

@@ -254,6 +254,19 @@ export class KyselyRoomStore implements RoomStore {
     return r?.event_id;
   }
 
+  async recentTxns(userId: string, deviceId: string, sinceTs: number, limit: number): Promise<{ txnId: string; eventId: string }[]> {
+    const rows = await this.db
+      .selectFrom('event_txns')
+      .select(['txn_id', 'event_id'])
+      .where('user_id', '=', userId)
+      .where('device_id', '=', deviceId)
+      .where('created_ts', '>=', sinceTs)
+      .orderBy('created_ts')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ txnId: r.txn_id, eventId: r.event_id }));
+  }
+
   async roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]> {
     let q = this.db
       .selectFrom('current_state as cs')

@@ -96,6 +96,8 @@ export interface RoomStore {
 
   /** The event ID sent earlier with this transaction ID, if any. */
   txnEventId(userId: string, deviceId: string, txnId: string): Promise<string | undefined>;
+  /** The device's transaction IDs created at or after `sinceTs`, oldest first, at most `limit`. */
+  recentTxns(userId: string, deviceId: string, sinceTs: number, limit: number): Promise<{ txnId: string; eventId: string }[]>;
 
   /** The user's current memberships (from current_state), optionally only these. */
   roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]>;

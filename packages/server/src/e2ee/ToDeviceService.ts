@@ -82,7 +82,7 @@ export class ToDeviceService {
    * pending, the rest are moved to a fresh stream position after `upto`, so the
    * next sync (since = upto) receives them and a retried sync (an older since)
    * gets the same first batch again: every message is delivered once per
-   * token chain, in order.
+   * token chain, in send order (orig_pos), whatever position it was moved to.
    */
   async deliver(userId: string, deviceId: string, since: number | null, upto: number): Promise<ToDeviceEvent[]> {
     const { store, generator } = this.deps;
@@ -93,7 +93,7 @@ export class ToDeviceService {
       rows.length = limit;
       const pos = generator.allocate();
       try {
-        await store.moveAfter(userId, deviceId, rows[limit - 1]!, upto, pos);
+        await store.moveAfter(userId, deviceId, rows[limit - 1]!, pos);
       } finally {
         generator.finish(pos);
       }

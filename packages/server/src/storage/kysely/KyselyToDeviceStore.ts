@@ -48,16 +48,19 @@ export class KyselyToDeviceStore implements ToDeviceStore {
     let q = this.db.selectFrom('to_device_inbox').select(['id', 'stream_pos', 'orig_pos', 'sender', 'type', 'content_json'])
       .where('user_id', '=', userId).where('device_id', '=', deviceId).where('stream_pos', '<=', upto);
     if (after !== null) q = q.where('stream_pos', '>', after);
-    const rows = await q.orderBy('stream_pos').orderBy('orig_pos').orderBy('id').limit(limit).execute();
+    // Send order (orig_pos), not stream_pos: rows moved forward by a limited sync keep their place.
+    const rows = await q.orderBy('orig_pos').orderBy('id').limit(limit).execute();
     return rows.map((r) => ({
       id: Number(r.id), streamPos: Number(r.stream_pos), origPos: Number(r.orig_pos), sender: r.sender, type: r.type, contentJson: r.content_json,
     }));
   }
 
-  async moveAfter(userId: string, deviceId: string, cursor: ToDeviceRow, upto: number, newPos: number): Promise<void> {
+  async moveAfter(userId: string, deviceId: string, cursor: ToDeviceRow, newPos: number): Promise<void> {
+    // Everything sent after the cursor moves, also rows already above `upto`, so
+    // the next response carries them all in send order.
     await this.db.updateTable('to_device_inbox').set({ stream_pos: newPos })
-      .where('user_id', '=', userId).where('device_id', '=', deviceId).where('stream_pos', '<=', upto)
-      .where(sql<boolean>`(stream_pos, orig_pos, id) > (${cursor.streamPos}, ${cursor.origPos}, ${cursor.id})`)
+      .where('user_id', '=', userId).where('device_id', '=', deviceId).where('stream_pos', '<', newPos)
+      .where(sql<boolean>`(orig_pos, id) > (${cursor.origPos}, ${cursor.id})`)
       .execute();
   }
 

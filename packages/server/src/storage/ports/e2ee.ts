@@ -114,10 +114,10 @@ export interface ToDeviceStore {
   send(sender: { userId: string; deviceId: string; txnId: string }, messages: ToDeviceMessage[], streamPos: number, nowTs: number): Promise<boolean>;
   /** Deletes the device's messages with stream_pos <= upTo (acknowledged). */
   acknowledge(userId: string, deviceId: string, upTo: number): Promise<void>;
-  /** Messages with after < stream_pos <= upto, in delivery order. */
+  /** Messages with after < stream_pos <= upto, in send order (orig_pos, id). */
   pending(userId: string, deviceId: string, after: number | null, upto: number, limit: number): Promise<ToDeviceRow[]>;
-  /** Moves the device's messages ordered after `cursor` (and <= upto) to `newPos`. */
-  moveAfter(userId: string, deviceId: string, cursor: ToDeviceRow, upto: number, newPos: number): Promise<void>;
+  /** Moves the device's messages sent after `cursor` (below `newPos`) to stream position `newPos`. */
+  moveAfter(userId: string, deviceId: string, cursor: ToDeviceRow, newPos: number): Promise<void>;
   deleteDevices(userId: string, deviceIds: string[]): Promise<void>;
 }
 

@@ -25,7 +25,10 @@ export class RoomService {
     const { store, pipeline, profiles, serverName } = this.deps;
     const invite = Array.isArray(body['invite']) ? body['invite'].filter((u): u is string => typeof u === 'string') : [];
     const inviteeProfiles = new Map<string, { displayname: string | null; avatar_url: string | null }>();
-    for (const u of invite) {
+    for (const u of new Set(invite)) {
+      // A malformed ID makes planCreateRoom refuse the request: stop looking up profiles
+      // (a list of thousands of garbage IDs would otherwise cost one query each first).
+      if (!/^@[^:\s\u0000]+:[^\s\u0000]+$/.test(u)) break;
       const p = await profiles.profile(u);
       if (p) inviteeProfiles.set(u, p);
     }

@@ -47,7 +47,7 @@ export function planCreateRoom(input: CreateRoomInput): PlannedRoom {
   if (!['private_chat', 'trusted_private_chat', 'public_chat'].includes(presetRaw)) throw badJson(`Unknown preset ${JSON.stringify(presetRaw)}`);
   const preset = presetRaw as Preset;
 
-  const invitees = optStringArray(b, 'invite') ?? [];
+  const invitees = [...new Set(optStringArray(b, 'invite') ?? [])];
   for (const u of invitees) if (!USER_ID_RE.test(u)) throw new MatrixError(400, 'M_INVALID_PARAM', `Invalid user ID ${JSON.stringify(u)}`);
   if (b['invite_3pid'] !== undefined && b['invite_3pid'] !== null && !(Array.isArray(b['invite_3pid']) && b['invite_3pid'].length === 0)) {
     // NOTSPEC: no identity server support yet.

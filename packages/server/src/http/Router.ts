@@ -181,25 +181,31 @@ function parseBody(raw: Buffer | undefined, mode: BodyMode): unknown {
     throw new MatrixError(400, 'M_NOT_JSON', 'Content not JSON.');
   }
   if (mode === 'object' && !isObject(value)) throw new MatrixError(400, 'M_BAD_JSON', 'Body must be a JSON object');
-  // NOTSPEC: JSON.parse accepts any depth, but handlers that stringify or walk the value
-  // recursively (canonical JSON, storage) overflow the stack around a few thousand levels.
-  if (jsonDepthExceeds(value, MAX_JSON_DEPTH)) throw new MatrixError(400, 'M_BAD_JSON', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const problem = jsonShapeProblem(value, MAX_JSON_DEPTH);
+  if (problem) throw new MatrixError(400, 'M_BAD_JSON', problem);
   return value;
 }
 
 /** Deepest nesting of objects/arrays accepted in a request body. */
 export const MAX_JSON_DEPTH = 256;
 
-/** Whether `value` nests objects/arrays deeper than `max` (iterative: no recursion on client input). */
-function jsonDepthExceeds(value: unknown, max: number): boolean {
+/**
+ * NOTSPEC guards on any JSON body (iterative: no recursion on client input):
+ * - nesting deeper than `max`: JSON.parse accepts any depth, but handlers that stringify or
+ *   walk the value recursively (canonical JSON, storage) overflow the stack at a few thousand;
+ * - NUL in an object key: keys are identifiers (user/device/key IDs, event types) that end up
+ *   in text columns, and PostgreSQL text cannot hold U+0000.
+ */
+function jsonShapeProblem(value: unknown, max: number): string | undefined {
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
     if (typeof v !== 'object' || v === null) continue;
-    if (depth > max) return true;
+    if (depth > max) return `JSON nested deeper than ${max} levels`;
+    if (!Array.isArray(v)) for (const k of Object.keys(v)) if (k.includes('\u0000')) return 'Object keys must not contain NUL';
     for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
-  return false;
+  return undefined;
 }
 
 function patternToRegExp(url: string): RegExp {

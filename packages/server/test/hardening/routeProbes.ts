@@ -22,7 +22,11 @@ export async function send(
   else if (endsSession(route)) {
     // A throwaway user (logout/all and deactivation end every session of the user),
     // replaced only after a probe succeeded.
-    const s: { token: string; deviceId: string } = (spare ??= await world.server.register().then((u) => ({ token: u.accessToken, deviceId: u.deviceId })));
+    let s = spares.get(world);
+    if (!s) {
+      const u = await world.server.register();
+      spares.set(world, (s = { token: u.accessToken, deviceId: u.deviceId }));
+    }
     token = s.token;
     params.deviceId = s.deviceId;
   } else if (isMembership(route)) {
@@ -34,11 +38,12 @@ export async function send(
   const path = fillPath(route.url, params, opts.raw) + (opts.query ? `?${opts.query}` : '');
   const req: ProbeRequest = { method: route.method, path, body: opts.body, token, headers: opts.headers, timeoutMs: opts.timeoutMs };
   const res = await probe(world.server.baseUrl, req);
-  if (endsSession(route) && res.status < 400) spare = undefined;
+  if (endsSession(route) && res.status < 400) spares.delete(world);
   return { req, res };
 }
 
-let spare: { token: string; deviceId: string } | undefined;
+/** Per world: a throwaway user's session for probes that may end it. */
+const spares = new WeakMap<World, { token: string; deviceId: string }>();
 
 export const takesBody = (r: RouteInfo): boolean => r.method !== 'GET' && (r.body === 'object' || r.body === 'json');
 

@@ -39,6 +39,8 @@ export function registerDeviceRoutes(router: Router, deps: AccountsApiDeps): voi
       const name = req.body.display_name;
       if (name !== undefined && name !== null && typeof name !== 'string') throw new MatrixError(400, 'M_BAD_JSON', 'display_name must be a string');
       if (typeof name === 'string' && name.length > MAX_DISPLAY_NAME) throw new MatrixError(400, 'M_TOO_LARGE', `display_name is longer than ${MAX_DISPLAY_NAME} characters`);
+      // NUL cannot be stored in a PostgreSQL text column.
+      if (typeof name === 'string' && name.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', 'display_name must not contain NUL');
       const deviceId = req.params.deviceId!;
       if (!(await devices.getDevice(req.user.userId, deviceId))) throw new MatrixError(404, 'M_NOT_FOUND', 'No such device');
       if (name !== undefined) await devices.setDeviceDisplayName(req.user.userId, deviceId, name);

@@ -61,6 +61,8 @@ export function registerProfileRoutes(router: Router, deps: AccountsApiDeps): vo
       if (!(key in req.body)) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing parameter: ${key}`);
       const value = req.body[key];
       if (value !== null && typeof value !== 'string') throw new MatrixError(400, 'M_BAD_JSON', `${key} must be a string`);
+      // NUL cannot be stored in a PostgreSQL text column (and has no place in a name or URL).
+      if (value?.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', `${key} must not contain NUL`);
       await write(req.params.userId!, req.user.userId, key, value);
       return { body: {} };
     },

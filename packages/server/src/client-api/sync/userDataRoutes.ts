@@ -100,6 +100,8 @@ export function registerUserDataRoutes(router: Router, deps: SyncApiDeps): void 
       if (!isPresenceState(state)) throw new MatrixError(400, 'M_BAD_JSON', 'presence must be online, offline or unavailable');
       const msg = req.body.status_msg;
       if (msg !== undefined && msg !== null && typeof msg !== 'string') throw new MatrixError(400, 'M_BAD_JSON', 'status_msg must be a string');
+      // NUL cannot be stored in a PostgreSQL text column.
+      if (typeof msg === 'string' && msg.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', 'status_msg must not contain NUL');
       await presence.set(req.user.userId, state, msg ?? undefined);
       return { body: {} };
     },

@@ -42,4 +42,9 @@ export class StreamIdGenerator {
   get current(): number {
     return this.persistedUpTo;
   }
+
+  /** True while some allocated position has not finished (`current` may then jump past later ones). */
+  get hasInFlight(): boolean {
+    return this.inFlight.size > 0;
+  }
 }

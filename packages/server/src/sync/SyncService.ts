@@ -58,6 +58,10 @@ export interface SyncRequest {
 
 type Json = Record<string, unknown>;
 
+/** How long a long-poll that read nothing waits for in-flight positions to finish (see sync()). */
+const IN_FLIGHT_WAIT_MS = 2_000;
+const EARLY_WAKE_POLL_MS = 2;
+
 export class SyncService {
   private readonly now: () => number;
   constructor(private readonly deps: SyncServiceDeps) {
@@ -69,6 +73,8 @@ export class SyncService {
     const deadline = this.now() + Math.max(0, req.timeoutMs);
     // full_state: "the timeout parameter will be ignored and the query will return immediately".
     const mayWait = req.since !== null && !req.fullState && req.timeoutMs > 0;
+    /** Set at the start and after a wake: the next read that finds nothing checks for an early notification. */
+    let recheck = true;
     for (;;) {
       const remaining = deadline - this.now();
       // The rooms to listen on come from this user's previous build: a room joined
@@ -81,7 +87,7 @@ export class SyncService {
             signal: req.signal,
           })
         : undefined;
-      let result: { response: Json; hasNew: boolean; memberships: UserMembership[] };
+      let result: { response: Json; hasNew: boolean; memberships: UserMembership[]; upto: number };
       try {
         result = await this.build(req);
       } catch (err) {
@@ -93,11 +99,50 @@ export class SyncService {
         listener?.cancel();
         return result.response;
       }
+      // Early notifications: a writer notifies right after ITS commit, but `current` stays
+      // below its position while a lower position (another writer) is still in flight — and
+      // that writer's later notify names only its own rooms/users. Such a write is not in
+      // what we just read, and nobody will wake us for it. So: if `current` already moved
+      // past what we read, read again; if positions are in flight, wait (polling briefly,
+      // bounded) for `current` to move, then read again. Done once per wake (a wake that
+      // found nothing is the symptom), so an idle long-poll on a busy server does not spin.
+      const { generator } = this.deps;
+      if (recheck && generator.current > result.upto) {
+        recheck = false;
+        listener.cancel();
+        continue;
+      }
+      if (recheck && generator.hasInFlight) {
+        recheck = false;
+        const until = Math.min(deadline, this.now() + IN_FLIGHT_WAIT_MS);
+        const outcome = await Promise.race([
+          listener.woken.then((w) => (w ? 'woken' : 'done')),
+          this.advancePast(result.upto, until, listener.woken).then((a) => (a ? 'advanced' : 'idle')),
+        ]);
+        if (outcome === 'done') return result.response;
+        if (outcome !== 'idle') {
+          recheck = outcome === 'woken';
+          listener.cancel();
+          continue;
+        }
+      }
       // Nothing new: park until a write concerning us, the timeout, or the client leaving.
       // "If no events (or other data) become available before this time elapses, the
       // server will return a response with empty fields" (sync.yaml `timeout`).
       if (!(await listener.woken)) return result.response;
+      recheck = true;
     }
+  }
+
+  /** True once generator.current > pos; false at `until` or when `stop` settles first. Polls (only while positions are in flight). */
+  private async advancePast(pos: number, until: number, stop: Promise<unknown>): Promise<boolean> {
+    let stopped = false;
+    void stop.then(() => (stopped = true));
+    while (!stopped && this.now() < until) {
+      if (this.deps.generator.current > pos) return true;
+      await new Promise((r) => setTimeout(r, EARLY_WAKE_POLL_MS));
+    }
+    return this.deps.generator.current > pos;
   }
 
   /** user ID → their m.ignored_user_list (refreshed when that account data changes). */
@@ -126,7 +171,7 @@ export class SyncService {
     this.listenRooms.set(userId, memberships.filter((m) => m.membership === 'join' || m.membership === 'invite').map((m) => m.roomId));
   }
 
-  private async build(req: SyncRequest): Promise<{ response: Json; hasNew: boolean; memberships: UserMembership[] }> {
+  private async build(req: SyncRequest): Promise<{ response: Json; hasNew: boolean; memberships: UserMembership[]; upto: number }> {
     const { reads, typing } = this.deps;
     const upto = this.deps.generator.current;
     const typingNow = typing.current;
@@ -256,7 +301,7 @@ export class SyncService {
 
     const hasNew = extended || globalAccountData.length > 0 || presence.length > 0 ||
       Object.keys(join).length > 0 || Object.keys(invite).length > 0 || Object.keys(leave).length > 0;
-    return { response, hasNew, memberships };
+    return { response, hasNew, memberships, upto };
   }
 
   private async joinedRoom(

@@ -127,6 +127,23 @@ for (const engine of engines()) {
       assert.deepEqual(s1.rooms.join[a.roomId].timeline.events.map((e: R) => e.content.body), ['yes']);
     });
 
+    it('an early notification (a lower position still in flight) is not lost', async () => {
+      const a = await room('@early:test');
+      const s0: R = await area.sync.sync(req('@early:test'));
+      const started = Date.now();
+      const poll = area.sync.sync(req('@early:test', { since: token(s0), timeoutMs: 4000 }));
+      await new Promise((r) => setTimeout(r, 20));
+      const lower = generator.allocate(); // another writer, slow to commit
+      await write(a.roomNid, a.roomId, { type: 'm.room.message', sender: '@x:test', content: { body: 'early' } });
+      setTimeout(() => {
+        generator.finish(lower);
+        notifier.notify({ userIds: ['@somebody-else:test'] }); // names only its own user
+      }, 60);
+      const s1: R = await poll;
+      assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+      assert.deepEqual(s1.rooms.join[a.roomId].timeline.events.map((e: R) => e.content.body), ['early']);
+    });
+
     it('unread notification counts: messages from others after the read receipt', async () => {
       const { roomId, roomNid } = await room('@reader:test');
       await write(roomNid, roomId, { type: 'm.room.member', sender: '@w:test', state_key: '@w:test', content: { membership: 'join' } });

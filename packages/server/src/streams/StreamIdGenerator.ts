@@ -43,8 +43,8 @@ export class StreamIdGenerator {
     return this.persistedUpTo;
   }
 
-  /** True while some allocated position has not finished (`current` may then jump past later ones). */
-  get hasInFlight(): boolean {
-    return this.inFlight.size > 0;
+  /** The highest position handed out (finished or not); `current` reaches it once all are finished. */
+  get highestAllocated(): number {
+    return this.lastAllocated;
   }
 }

@@ -73,8 +73,8 @@ export class SyncService {
     const deadline = this.now() + Math.max(0, req.timeoutMs);
     // full_state: "the timeout parameter will be ignored and the query will return immediately".
     const mayWait = req.since !== null && !req.fullState && req.timeoutMs > 0;
-    /** Set at the start and after a wake: the next read that finds nothing checks for an early notification. */
-    let recheck = true;
+    /** Set at the start and after a wake: positions up to here may have been notified already (see below). */
+    let horizon: number | null = this.deps.generator.highestAllocated;
     for (;;) {
       const remaining = deadline - this.now();
       // The rooms to listen on come from this user's previous build: a room joined
@@ -102,47 +102,44 @@ export class SyncService {
       // Early notifications: a writer notifies right after ITS commit, but `current` stays
       // below its position while a lower position (another writer) is still in flight — and
       // that writer's later notify names only its own rooms/users. Such a write is not in
-      // what we just read, and nobody will wake us for it. So: if `current` already moved
-      // past what we read, read again; if positions are in flight, wait (polling briefly,
-      // bounded) for `current` to move, then read again. Done once per wake (a wake that
-      // found nothing is the symptom), so an idle long-poll on a busy server does not spin.
+      // what we just read, and nobody would wake us for it. Every notification we could have
+      // missed (before this request or before the wake) is for a position <= `horizon`, the
+      // highest allocated then: if we read less than that, wait (polling, bounded) until
+      // `current` reaches it and read once more. Once per request start or wake, so an idle
+      // long-poll on a busy server does not spin.
       const { generator } = this.deps;
-      if (recheck && generator.current > result.upto) {
-        recheck = false;
+      if (horizon !== null && result.upto < horizon) {
+        const target = horizon;
+        horizon = null;
+        if (generator.current < target) {
+          const until = Math.min(deadline, this.now() + IN_FLIGHT_WAIT_MS);
+          const outcome = await Promise.race([
+            listener.woken.then((w) => (w ? 'woken' : 'done')),
+            this.reaches(target, until, listener.woken).then((a) => (a ? 'reached' : 'idle')),
+          ]);
+          if (outcome === 'done') return result.response;
+          if (outcome === 'woken') horizon = generator.highestAllocated;
+        }
         listener.cancel();
         continue;
-      }
-      if (recheck && generator.hasInFlight) {
-        recheck = false;
-        const until = Math.min(deadline, this.now() + IN_FLIGHT_WAIT_MS);
-        const outcome = await Promise.race([
-          listener.woken.then((w) => (w ? 'woken' : 'done')),
-          this.advancePast(result.upto, until, listener.woken).then((a) => (a ? 'advanced' : 'idle')),
-        ]);
-        if (outcome === 'done') return result.response;
-        if (outcome !== 'idle') {
-          recheck = outcome === 'woken';
-          listener.cancel();
-          continue;
-        }
       }
       // Nothing new: park until a write concerning us, the timeout, or the client leaving.
       // "If no events (or other data) become available before this time elapses, the
       // server will return a response with empty fields" (sync.yaml `timeout`).
       if (!(await listener.woken)) return result.response;
-      recheck = true;
+      horizon = this.deps.generator.highestAllocated;
     }
   }
 
-  /** True once generator.current > pos; false at `until` or when `stop` settles first. Polls (only while positions are in flight). */
-  private async advancePast(pos: number, until: number, stop: Promise<unknown>): Promise<boolean> {
+  /** True once generator.current >= pos; false at `until` or when `stop` settles first. Polls (only while positions are in flight). */
+  private async reaches(pos: number, until: number, stop: Promise<unknown>): Promise<boolean> {
     let stopped = false;
     void stop.then(() => (stopped = true));
     while (!stopped && this.now() < until) {
-      if (this.deps.generator.current > pos) return true;
+      if (this.deps.generator.current >= pos) return true;
       await new Promise((r) => setTimeout(r, EARLY_WAKE_POLL_MS));
     }
-    return this.deps.generator.current > pos;
+    return this.deps.generator.current >= pos;
   }
 
   /** user ID → their m.ignored_user_list (refreshed when that account data changes). */

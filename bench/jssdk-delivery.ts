@@ -9,7 +9,7 @@
 import { performance } from 'node:perf_hooks';
 import { loadavg } from 'node:os';
 import * as sdk from 'matrix-js-sdk';
-import { startBenchServer } from './syncBenchServer.js';
+import { startBenchServer } from './lib/syncBenchServer.js';
 import { newClient, releaseJsSdkTimers, startAndWaitPrepared, waitUntil, type Exchange } from '../packages/server/test/clients/jsSdkHelpers.js';
 
 const arg = (name: string, dflt: string) => {

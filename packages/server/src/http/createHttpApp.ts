@@ -31,6 +31,20 @@ export function createHttpApp(opts: HttpAppOptions): { app: FastifyInstance; rou
     trustProxy: opts.trustProxy,
     return503OnClosing: false,
     forceCloseConnections: true,
+    // Requests Node's HTTP parser refuses (headers/URL over the size limit, garbage)
+    // never reach fastify: answer them as Matrix errors with CORS too.
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const code = (err as { code?: string }).code;
+      const [status, reason, errcode, message] =
+        code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'M_TOO_LARGE', 'Request headers or URL too large']
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'M_UNKNOWN', 'Request timed out']
+        : [400, 'Bad Request', 'M_UNKNOWN', 'Malformed HTTP request'];
+      const body = JSON.stringify({ errcode, error: message });
+      const cors = Object.entries(CORS_HEADERS).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+      socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${cors}Connection: close\r\n\r\n${body}`);
+      socket.destroy();
+    },
     // Errors the router raises before any hook runs (undecodable %-escapes in the path,
     // a path parameter over maxParamLength) still get CORS and a Matrix error body.
     frameworkErrors: (err, _req, reply) => {

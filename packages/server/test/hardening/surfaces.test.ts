@@ -119,6 +119,20 @@ for (const engine of engines()) {
       }
     });
 
+    it('headers or URL over the HTTP parser limit → 431 M_TOO_LARGE with CORS; the server keeps answering', async () => {
+      for (const req of [
+        { method: 'GET', path: `/_matrix/client/v3/sync?x=${'a'.repeat(100_000)}`, token: world.alice.accessToken },
+        { method: 'GET', path: '/_matrix/client/v3/sync', token: world.alice.accessToken, headers: { 'x-big': 'a'.repeat(20_000) } },
+      ]) {
+        const res = await probe(server.baseUrl, req);
+        assert.equal(res.status, 431, res.text);
+        assert.equal(res.json?.errcode, 'M_TOO_LARGE');
+        assert.equal(typeof res.json?.error, 'string');
+        assert.equal(res.headers.get('access-control-allow-origin'), '*');
+      }
+      assert.equal((await probe(server.baseUrl, { method: 'GET', path: '/_matrix/client/versions' })).status, 200);
+    });
+
     it('/versions and /capabilities advertise only what is served', async () => {
       const versions = await probe(server.baseUrl, { method: 'GET', path: '/_matrix/client/versions' });
       assert.equal(versions.status, 200);

@@ -26,6 +26,11 @@ export function errorResponse(err: unknown): ErrorResponse {
       return { status: 400, body: { errcode: 'M_UNKNOWN', error: 'Invalid Content-Length' } };
     case 'FST_ERR_BAD_URL':
       return { status: 400, body: { errcode: 'M_UNRECOGNIZED', error: 'Malformed URL' } };
+    // PostgreSQL "invalid byte sequence for encoding UTF8: 0x00": a client string with U+0000
+    // (text columns cannot hold it) reached a query; the input is at fault, not the server.
+    // Handlers refuse NUL where they validate; this is the safety net for the rest.
+    case '22021':
+      return { status: 400, body: { errcode: 'M_INVALID_PARAM', error: 'Strings must not contain NUL (U+0000)' } };
     case 'FST_ERR_MAX_PARAM_LENGTH':
       return { status: 414, body: { errcode: 'M_TOO_LARGE', error: 'Path parameter too long' } };
   }

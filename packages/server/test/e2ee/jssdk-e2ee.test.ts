@@ -8,9 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as sdk from 'matrix-js-sdk';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
-import { newClient, startAndWaitPrepared, summarize, type Exchange } from '../clients/jsSdkHelpers.js';
+import { quietJsSdk, recordingFetch, startAndWaitPrepared, summarize, type Exchange } from '../clients/jsSdkHelpers.js';
 
 const PASSWORD = 'correct horse battery staple'; // the harness's default
+const silentLogger: NonNullable<sdk.ICreateClientOpts['logger']> = {
+  trace() {}, debug() {}, info() {}, warn() {}, error() {},
+  getChild() {
+    return silentLogger;
+  },
+};
 const V3 = '/_matrix/client/v3';
 
 async function until(what: string, test: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -54,8 +60,27 @@ for (const engine of engines()) {
     let roomId: string;
     const fail = (msg: string) => `${msg}; failed requests so far:\n${summarize(log)}`;
 
+    /** The recovery (secret storage) key "the user wrote down", shared by every device of alice. */
+    const ssss = new Map<string, Uint8Array>();
+    const cryptoCallbacks: sdk.ICreateClientOpts['cryptoCallbacks'] = {
+      getSecretStorageKey: async ({ keys }) => {
+        for (const id of Object.keys(keys)) {
+          const k = ssss.get(id);
+          if (k) return [id, k];
+        }
+        return null;
+      },
+      cacheSecretStorageKey: (keyId, _info, key) => {
+        ssss.set(keyId, key);
+      },
+    };
+
     const cryptoClient = async (user: TestUser): Promise<sdk.MatrixClient> => {
-      const c = newClient(hs.baseUrl, log, user);
+      quietJsSdk();
+      const c = sdk.createClient({
+        baseUrl: hs.baseUrl, fetchFn: recordingFetch(log), logger: silentLogger,
+        userId: user.userId, accessToken: user.accessToken, deviceId: user.deviceId, cryptoCallbacks,
+      });
       clients.push(c);
       await c.initRustCrypto({ useIndexedDB: false });
       await startAndWaitPrepared(c, log);
@@ -187,6 +212,40 @@ for (const engine of engines()) {
       await bob.sendTextMessage(roomId, 'hello all alice devices');
       await until('the third device to decrypt a new message', () => plaintexts(third, roomId).includes('hello all alice devices'))
         .catch((e: Error) => assert.fail(fail(e.message)));
+    });
+
+    it('secret storage: a fourth device gets the cross-signing and backup keys with the recovery key', async () => {
+      const crypto = alice.getCrypto()!;
+      const recoveryKey = await crypto.createRecoveryKeyFromPassphrase();
+      // Stores the cross-signing private keys and the backup key in account data, encrypted.
+      await crypto.bootstrapSecretStorage({ createSecretStorageKey: async () => recoveryKey, setupNewSecretStorage: true });
+      assert.equal(await crypto.isSecretStorageReady(), true, fail('secret storage ready'));
+      const defaultKey = await hs.request('GET', `${V3}/user/${encodeURIComponent(aliceUser.userId)}/account_data/m.secret_storage.default_key`, undefined, aliceUser.accessToken);
+      assert.equal(defaultKey.status, 200);
+      await settle(hs, alice);
+
+      const fourth = await cryptoClient(await login('alice'));
+      const c4 = fourth.getCrypto()!;
+      await until('the new device to see the room and the secret storage key', async () =>
+        fourth.getRoom(roomId) !== null && (await fourth.secretStorage.getDefaultKeyId()) !== null).catch((e: Error) => assert.fail(fail(e.message)));
+      // Cross-signing from secret storage (once the device knows its user's public identity): the new device signs itself.
+      await until('the fourth device to know alice\'s public cross-signing keys', async () => (await c4.getCrossSigningStatus()).publicKeysOnDevice)
+        .catch((e: Error) => assert.fail(fail(e.message)));
+      await c4.bootstrapCrossSigning({});
+      await until('the fourth device to be cross-signing ready', () => c4.isCrossSigningReady()).catch((e: Error) => assert.fail(fail(e.message)));
+      const me = fourth.getDeviceId()!;
+      await until('the fourth device to be cross-signed on the server', async () => {
+        const q = await hs.request('POST', `${V3}/keys/query`, { device_keys: { [aliceUser.userId]: [me] } }, bobUser.accessToken);
+        const ssk = Object.keys(q.body.self_signing_keys[aliceUser.userId]?.keys ?? {})[0];
+        return ssk !== undefined && q.body.device_keys[aliceUser.userId][me]?.signatures[aliceUser.userId][ssk] !== undefined;
+      }).catch((e: Error) => assert.fail(fail(e.message)));
+      // Backup key from secret storage, then restore.
+      await c4.loadSessionBackupPrivateKeyFromSecretStorage();
+      await c4.checkKeyBackupAndEnable();
+      const result = await c4.restoreKeyBackup();
+      assert.ok(result.imported > 0, 'keys imported');
+      await until('the fourth device to decrypt old messages', () => plaintexts(fourth, roomId).includes('backed-up message'))
+        .catch((e: Error) => assert.fail(fail(`${e.message}; fourth device sees ${JSON.stringify(plaintexts(fourth, roomId))}`)));
     });
   });
 }

@@ -36,16 +36,20 @@ export class KyselyE2eeKeyStore implements E2eeKeyStore {
 
   async queryDeviceKeys(query: { userId: string; deviceIds: string[] | null }[]): Promise<DeviceKeysRow[]> {
     const out: DeviceKeysRow[] = [];
+    const base = () => this.db.selectFrom('e2e_device_keys as k')
+      .innerJoin('devices as d', (j) => j.onRef('d.user_id', '=', 'k.user_id').onRef('d.device_id', '=', 'k.device_id'))
+      .select(['k.user_id', 'k.device_id', 'k.key_json', 'd.display_name']);
+    const push = (rows: { user_id: string; device_id: string; key_json: string; display_name: string | null }[]) => {
+      for (const r of rows) out.push({ userId: r.user_id, deviceId: r.device_id, keyJson: r.key_json, displayName: r.display_name });
+    };
+    // Whole users (the common case: clients query every member of a room) in a few batched queries.
+    const whole = query.filter((q) => q.deviceIds === null).map((q) => q.userId);
+    for (let i = 0; i < whole.length; i += 500) {
+      push(await base().where('k.user_id', 'in', whole.slice(i, i + 500)).orderBy('k.user_id').orderBy('k.device_id').execute());
+    }
     for (const q of query) {
-      if (q.deviceIds !== null && q.deviceIds.length === 0) continue;
-      let sel = this.db.selectFrom('e2e_device_keys as k')
-        .innerJoin('devices as d', (j) => j.onRef('d.user_id', '=', 'k.user_id').onRef('d.device_id', '=', 'k.device_id'))
-        .select(['k.user_id', 'k.device_id', 'k.key_json', 'd.display_name'])
-        .where('k.user_id', '=', q.userId);
-      if (q.deviceIds !== null) sel = sel.where('k.device_id', 'in', q.deviceIds);
-      for (const r of await sel.orderBy('k.device_id').execute()) {
-        out.push({ userId: r.user_id, deviceId: r.device_id, keyJson: r.key_json, displayName: r.display_name });
-      }
+      if (q.deviceIds === null || q.deviceIds.length === 0) continue;
+      push(await base().where('k.user_id', '=', q.userId).where('k.device_id', 'in', q.deviceIds).orderBy('k.device_id').execute());
     }
     return out;
   }

@@ -135,11 +135,7 @@ export class Router {
 
     const params = (req.params ?? {}) as Record<string, string>;
     const body = parseBody(req.body as Buffer | undefined, bodyMode);
-    const ac = new AbortController();
-    reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) ac.abort();
-    });
-    const result = await def.handler({
+    const handlerRequest = {
       body,
       params,
       query: flatQuery,
@@ -147,8 +143,24 @@ export class Router {
       accessToken: token,
       ip: req.ip,
       headers: req.headers,
-      signal: ac.signal,
-    } as HandlerRequest<AuthMode, never>);
+    } as HandlerRequest<AuthMode, never>;
+    // The abort signal (client went away) is made only for handlers that read it —
+    // long-polls do; an AbortController and a close listener per send showed up
+    // in send-path profiles.
+    let ac: AbortController | undefined;
+    Object.defineProperty(handlerRequest, 'signal', {
+      enumerable: true,
+      get() {
+        if (ac === undefined) {
+          const controller = (ac = new AbortController());
+          reply.raw.once('close', () => {
+            if (!reply.raw.writableFinished) controller.abort();
+          });
+        }
+        return ac.signal;
+      },
+    });
+    const result = await def.handler(handlerRequest);
     if (result.headers) reply.headers(result.headers);
     reply.code(result.status ?? 200);
     if (Buffer.isBuffer(result.body) || typeof result.body === 'string') await reply.send(result.body);

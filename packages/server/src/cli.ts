@@ -91,7 +91,9 @@ async function generate(flags: Flags): Promise<void> {
     serverName: str(flags, 'server-name', true),
     dataDir: str(flags, 'data-dir', true),
     clientPort: port(flags, 'client-port'),
-    federationPort: port(flags, 'federation-port') ?? 8448,
+    // No federation listener unless asked for: Weft serves no federation API yet,
+    // and a listener that answers only 404s would occupy 8448 for nothing.
+    federationPort: port(flags, 'federation-port'),
     bindAddress: str(flags, 'bind-address'),
     postgresUrl: str(flags, 'postgres-url'),
     enableRegistration: flags['enable-registration'] === true,

@@ -5,33 +5,8 @@ import type { Kysely } from 'kysely';
 import type { SqlDb } from '../Database.js';
 import type { EventRow } from '../ports/rooms.js';
 import type { RoomReadStore, VisibilityChangeRow } from '../ports/roomReads.js';
-import type { RoomTables } from './KyselyRoomStore.js';
+import { EVENT_COLUMNS, toEventRow, type JoinedEventRow, type RoomTables } from './KyselyRoomStore.js';
 
-const EVENT_COLUMNS = [
-  'e.event_nid', 'e.event_id', 'e.room_nid', 'r.room_id', 'e.stream_pos', 'e.depth', 'e.type', 'e.state_key',
-  'e.sender', 'e.origin_server_ts', 'e.json', 'e.redacted_by', 'e.membership', 'e.unsigned_json',
-] as const;
-
-type JoinedRow = RoomTables['events'] & { room_id: string };
-
-function toEventRow(r: JoinedRow): EventRow {
-  return {
-    eventNid: Number(r.event_nid),
-    eventId: r.event_id,
-    roomNid: Number(r.room_nid),
-    roomId: r.room_id,
-    streamPos: Number(r.stream_pos),
-    depth: Number(r.depth),
-    type: r.type,
-    stateKey: r.state_key,
-    sender: r.sender,
-    originServerTs: Number(r.origin_server_ts),
-    json: r.json,
-    redactedBy: r.redacted_by,
-    membership: r.membership,
-    unsignedJson: r.unsigned_json,
-  };
-}
 
 export class KyselyRoomReadsStore implements RoomReadStore {
   private readonly db: Kysely<RoomTables>;
@@ -73,7 +48,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
     let q = this.events().where('e.room_nid', '=', roomNid).where('e.stream_pos', '<=', upperInclusive);
     if (lowerExclusive !== null) q = q.where('e.stream_pos', '>', lowerExclusive);
     const rows = await q.orderBy('e.stream_pos', 'desc').limit(limit).execute();
-    return rows.map((r) => toEventRow(r as JoinedRow));
+    return rows.map((r) => toEventRow(r as JoinedEventRow));
   }
 
   async eventsAsc(roomNid: number, lowerExclusive: number, upperInclusive: number, limit: number): Promise<EventRow[]> {
@@ -84,7 +59,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
       .orderBy('e.stream_pos', 'asc')
       .limit(limit)
       .execute();
-    return rows.map((r) => toEventRow(r as JoinedRow));
+    return rows.map((r) => toEventRow(r as JoinedEventRow));
   }
 
   async stateAt(roomNid: number, pos: number, only: { type?: string; notType?: string } = {}): Promise<EventRow[]> {
@@ -103,7 +78,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
       .innerJoin(latest.as('s'), 's.m', 'e.stream_pos')
       .orderBy('e.stream_pos')
       .execute();
-    return rows.map((r) => toEventRow(r as JoinedRow));
+    return rows.map((r) => toEventRow(r as JoinedEventRow));
   }
 
   async eventsNearTimestamp(roomNid: number, ts: number, dir: 'f' | 'b', limit: number): Promise<EventRow[]> {
@@ -115,7 +90,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
       .orderBy('e.stream_pos', order)
       .limit(limit)
       .execute();
-    return rows.map((r) => toEventRow(r as JoinedRow));
+    return rows.map((r) => toEventRow(r as JoinedEventRow));
   }
 
   async stateEventsAt(roomNid: number, pos: number, type: string, stateKeys: readonly string[]): Promise<EventRow[]> {
@@ -132,7 +107,7 @@ export class KyselyRoomReadsStore implements RoomReadStore {
         .where('stream_pos', '<=', pos)
         .groupBy('state_key');
       const rows = await this.events().innerJoin(latest.as('s'), 's.m', 'e.stream_pos').orderBy('e.stream_pos').execute();
-      for (const r of rows) out.push(toEventRow(r as JoinedRow));
+      for (const r of rows) out.push(toEventRow(r as JoinedEventRow));
     }
     return out;
   }

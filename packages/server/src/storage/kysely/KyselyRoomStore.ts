@@ -32,14 +32,15 @@ const CHUNK = 200;
 /** Largest batch written as one statement (13 parameters a row: far below PostgreSQL's 65,535). */
 const MAX_SINGLE_STATEMENT = 1000;
 
-const EVENT_COLUMNS = [
+/** The event columns every event read selects (joined with rooms as `r`). */
+export const EVENT_COLUMNS = [
   'e.event_nid', 'e.event_id', 'e.room_nid', 'r.room_id', 'e.stream_pos', 'e.depth', 'e.type', 'e.state_key',
   'e.sender', 'e.origin_server_ts', 'e.json', 'e.redacted_by', 'e.membership', 'e.unsigned_json',
 ] as const;
 
-type JoinedEventRow = Omit<EventsTable, never> & { room_id: string };
+export type JoinedEventRow = Omit<EventsTable, never> & { room_id: string };
 
-function toEventRow(r: JoinedEventRow): EventRow {
+export function toEventRow(r: JoinedEventRow): EventRow {
   return {
     eventNid: Number(r.event_nid),
     eventId: r.event_id,

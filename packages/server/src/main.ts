@@ -27,6 +27,8 @@ import { serializerFormatter } from './sync/serializerFormatter.js';
 import type { SyncExtension } from './sync/SyncExtension.js';
 import { createE2eeArea, type E2eeArea } from './e2ee/createE2eeArea.js';
 import { createEventsArea, type EventsArea } from './client-api/events/createEventsArea.js';
+import { createRelationsArea } from './relations/createRelationsArea.js';
+import type { RelationsApiDeps } from './client-api/relations/registerRelationsApi.js';
 import { PushRulesService } from './push/PushRulesService.js';
 import { createPushUnreadCounter } from './push/pushUnreadCounter.js';
 
@@ -59,6 +61,8 @@ export interface Homeserver {
   events: EventsArea;
   /** Push rules (push/, client-api/push/). */
   push: { pushRules: PushRulesService };
+  /** Relations, threads and knocking (relations/, client-api/relations/). */
+  relations: RelationsApiDeps;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -113,6 +117,10 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     const events = createEventsArea({
       db: storage.database.db, rooms: storage.rooms, serializer: rooms.serializer, currentPos: () => generator.current, accountData: () => sync.accountData,
     });
+    // /relations, /threads, /knock (relations/).
+    const relations = createRelationsArea({
+      db: storage.database.db, rooms: storage.rooms, visibility: events.visibility, serializer: rooms.serializer, membership: rooms.membership,
+    });
     // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
     const syncExtensions: SyncExtension[] = [];
     const sync = createSyncArea({
@@ -151,6 +159,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           e2ee,
           events,
           push: { pushRules },
+          relations,
         }),
       federation: () => {
         /* the federation area registers its routes here */
@@ -194,6 +203,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       e2ee,
       events,
       push: { pushRules },
+      relations,
       logger,
       async close() {
         if (closed) return;

@@ -12,6 +12,7 @@ import { registerSyncApi, type SyncApiDeps } from './sync/registerSyncApi.js';
 import { registerE2eeApi, type E2eeApiDeps } from './e2ee/registerE2eeApi.js';
 import { registerEventsApi, type EventsApiDeps } from './events/registerEventsApi.js';
 import { registerPushApi, type PushApiDeps } from './push/registerPushApi.js';
+import { registerRelationsApi, type RelationsApiDeps } from './relations/registerRelationsApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -20,6 +21,7 @@ export interface ClientApiDeps {
   e2ee: E2eeApiDeps;
   events: EventsApiDeps;
   push: PushApiDeps;
+  relations: RelationsApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -32,4 +34,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerE2eeApi(router, deps.e2ee);
   registerEventsApi(router, deps.events);
   registerPushApi(router, deps.push);
+  registerRelationsApi(router, deps.relations);
 }

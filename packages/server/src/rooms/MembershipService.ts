@@ -54,6 +54,23 @@ export class MembershipService {
     return roomId;
   }
 
+  /**
+   * POST /knock/{roomIdOrAlias} (knocking.yaml, room versions 7+). The auth
+   * rules refuse it unless the join rule is knock (or knock_restricted) and the
+   * user is not joined, invited or banned: 403 M_FORBIDDEN. Returns the room ID.
+   */
+  async knock(userId: string, roomIdOrAlias: string, reason?: string): Promise<string> {
+    const roomId = await this.resolveRoom(roomIdOrAlias);
+    // NOTSPEC (no federation yet): only rooms this server knows can be knocked on.
+    if (!(await this.deps.pipeline.roomState(roomId))) throw new MatrixError(404, 'M_NOT_FOUND', `Room ${roomIdOrAlias} is not known to this server`);
+    const content = memberContent('knock', await this.deps.profiles.profile(userId), reason);
+    await this.deps.pipeline.send({
+      roomId, sender: userId, type: 'm.room.member', stateKey: userId, content,
+      precheck: (s) => sameMembership(s, userId, content),
+    });
+    return roomId;
+  }
+
   async invite(sender: string, roomId: string, target: string, reason?: string): Promise<void> {
     checkUserId(target);
     const state = await this.knownRoom(roomId);

@@ -17,6 +17,7 @@ import { EventPersister } from './EventPersister.js';
 import type { BuiltEvent, EventFactory } from './EventFactory.js';
 import { RoomState, type CachedEvent } from './RoomState.js';
 import { TxnCache } from './TxnCache.js';
+import { relationOf, type EventRelation } from '../relations/relationOf.js';
 
 export interface SendRequest {
   roomId: string;
@@ -259,6 +260,7 @@ export class RoomPipeline {
           unsignedJson: unsignedJson(built.unsigned, req.txn),
           ...(req.txn ? { txn: { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId, createdTs: ev.originServerTs } } : {}),
           ...(ev.redacts !== undefined ? { redacts: ev.redacts } : {}),
+          ...relationField(ev.content),
         },
         roomId: slot.state.roomId,
         userIds: ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : [],
@@ -328,3 +330,9 @@ function randomId(length: number): string {
 }
 
 export type { RoomState, RoomEvent };
+
+/** The relations index row of an event that declares m.relates_to (relations/). */
+function relationField(content: Record<string, unknown>): { relation?: EventRelation } {
+  const relation = relationOf(content);
+  return relation ? { relation } : {};
+}

@@ -32,6 +32,7 @@ export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
     e2ee: hs.e2ee,
     events: hs.events,
     push: hs.push,
+    relations: hs.relations,
   });
   await app.close();
   return router.routes();

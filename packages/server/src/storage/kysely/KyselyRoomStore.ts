@@ -18,6 +18,7 @@ interface CurrentStateTable { room_nid: number; type: string; state_key: string;
 interface EventTxnsTable { user_id: string; device_id: string; txn_id: string; event_id: string; created_ts: number }
 interface RoomAliasesTable { alias: string; room_id: string; creator: string }
 interface RoomForgottenTable { user_id: string; room_id: string }
+interface EventRelationsTable { event_nid: number; room_nid: number; relates_to_id: string; rel_type: string; stream_pos: number }
 export interface RoomTables {
   rooms: RoomsTable;
   events: EventsTable;
@@ -25,6 +26,7 @@ export interface RoomTables {
   event_txns: EventTxnsTable;
   room_aliases: RoomAliasesTable;
   room_forgotten: RoomForgottenTable;
+  event_relations: EventRelationsTable;
 }
 
 /** Rows per multi-row INSERT (12 columns: far below both engines' parameter limits). */
@@ -120,7 +122,9 @@ export class KyselyRoomStore implements RoomStore {
     const txns: EventTxnsTable[] = [];
     const redactions: { target: string; by: string }[] = [];
     const rows: EventsTable[] = [];
+    const relations: EventRelationsTable[] = [];
     for (const e of events) {
+      if (e.relation) relations.push({ event_nid: e.eventNid, room_nid: e.roomNid, relates_to_id: e.relation.relatesTo, rel_type: e.relation.relType, stream_pos: e.streamPos });
       rows.push({
         event_nid: e.eventNid, event_id: e.eventId, room_nid: e.roomNid, stream_pos: e.streamPos, depth: e.depth,
         type: e.type, state_key: e.stateKey, sender: e.sender, origin_server_ts: e.originServerTs, json: e.json,
@@ -135,7 +139,7 @@ export class KyselyRoomStore implements RoomStore {
       if (e.redacts !== undefined) redactions.push({ target: e.redacts, by: e.eventId });
     }
     const stateRows = [...state.values()];
-    if (rows.length <= MAX_SINGLE_STATEMENT) return this.persistInOneStatement(rows, stateRows, txns, redactions);
+    if (rows.length <= MAX_SINGLE_STATEMENT) return this.persistInOneStatement(rows, stateRows, txns, redactions, relations);
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx.insertInto('events').values(rows.slice(i, i + CHUNK)).execute();
@@ -155,6 +159,9 @@ export class KyselyRoomStore implements RoomStore {
       for (let i = 0; i < txns.length; i += CHUNK) {
         await tx.insertInto('event_txns').values(txns.slice(i, i + CHUNK)).execute();
       }
+      for (let i = 0; i < relations.length; i += CHUNK) {
+        await tx.insertInto('event_relations').values(relations.slice(i, i + CHUNK)).execute();
+      }
       for (const r of redactions) {
         // The first redaction wins; later ones change nothing a reader sees.
         await tx.updateTable('events').set({ redacted_by: r.by }).where('event_id', '=', r.target).where('redacted_by', 'is', null).execute();
@@ -171,6 +178,7 @@ export class KyselyRoomStore implements RoomStore {
    */
   private async persistInOneStatement(
     rows: EventsTable[], stateRows: CurrentStateTable[], txns: EventTxnsTable[], redactions: { target: string; by: string }[],
+    relations: EventRelationsTable[] = [],
   ): Promise<void> {
     const inBatch = new Map(rows.map((r) => [r.event_id, r]));
     const outside: { target: string; by: string }[] = [];
@@ -192,6 +200,7 @@ export class KyselyRoomStore implements RoomStore {
       );
     }
     if (txns.length > 0) q = q.with('ins_txns', (db: Kysely<RoomTables>) => db.insertInto('event_txns').values(txns));
+    if (relations.length > 0) q = q.with('ins_relations', (db: Kysely<RoomTables>) => db.insertInto('event_relations').values(relations));
     // The first redaction wins; later ones change nothing a reader sees.
     const firstByTarget = new Map<string, string>();
     for (const r of outside) if (!firstByTarget.has(r.target)) firstByTarget.set(r.target, r.by);

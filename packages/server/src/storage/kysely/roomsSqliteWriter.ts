@@ -25,6 +25,7 @@ export class RoomsSqliteWriter {
          on conflict (room_nid, type, state_key) do update set event_nid = excluded.event_nid, membership = excluded.membership`,
       ),
       insertTxn: c.prepare('insert into event_txns (user_id, device_id, txn_id, event_id, created_ts) values (?, ?, ?, ?, ?)'),
+      insertRelation: c.prepare('insert into event_relations (event_nid, room_nid, relates_to_id, rel_type, stream_pos) values (?, ?, ?, ?, ?)'),
       redact: c.prepare('update events set redacted_by = ? where event_id = ? and redacted_by is null'),
       txnLookup: c.prepare('select event_id from event_txns where user_id = ? and device_id = ? and txn_id = ?').pluck(),
     };
@@ -43,6 +44,7 @@ export class RoomsSqliteWriter {
         if (e.stateKey !== null) s.upsertState.run(e.roomNid, e.type, e.stateKey, e.eventNid, e.membership);
         if (e.txn) s.insertTxn.run(e.txn.userId, e.txn.deviceId, e.txn.txnId, e.eventId, e.txn.createdTs);
         if (e.redacts !== undefined) s.redact.run(e.eventId, e.redacts);
+        if (e.relation) s.insertRelation.run(e.eventNid, e.roomNid, e.relation.relatesTo, e.relation.relType, e.streamPos);
       }
     }));
     await this.db.connection().execute(async () => write(events));

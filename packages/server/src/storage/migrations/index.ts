@@ -5,6 +5,7 @@ import { accounts001 } from './accounts.js';
 import { rooms001, rooms002 } from './rooms.js';
 import { sync001 } from './sync.js';
 import { e2ee001, e2ee002 } from './e2ee.js';
+import { relations001 } from './relations.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -13,4 +14,5 @@ export const migrations: Migration[] = [
   e2ee001,
   rooms002,
   e2ee002,
+  relations001,
 ];

@@ -53,6 +53,8 @@ export interface NewEvent {
   txn?: { userId: string; deviceId: string; txnId: string; createdTs: number };
   /** For m.room.redaction: the event it redacts (gets redacted_by). */
   redacts?: string;
+  /** content["m.relates_to"] {rel_type, event_id}: a row of event_relations (relations/relationOf.ts). */
+  relation?: { relatesTo: string; relType: string };
 }
 
 export interface RoomMembershipRow {

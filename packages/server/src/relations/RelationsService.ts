@@ -1,0 +1,163 @@
+// GET /v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]] and
+// GET /v1/rooms/{roomId}/threads (client-server-api "Event relationships",
+// "Threading"; relations.yaml, threads_list.yaml). Every event served passes
+// the room's history visibility for the requesting user (visibility/), and
+// thread roots carry the m.thread bundled aggregation ("Server-side
+// aggregation of m.thread relationships").
+import { MatrixError } from '@weft/core';
+import type { EventRow, RoomStore } from '../storage/ports/rooms.js';
+import type { RelationsStore, ThreadSummaryRow } from '../storage/ports/relations.js';
+import type { ClientEvent } from '../rooms/clientEvent.js';
+import type { Viewer } from '../rooms/ClientEventSerializer.js';
+import type { HistoryVisibilityService, RoomAccess } from '../visibility/HistoryVisibilityService.js';
+import { eventRowInfo } from '../visibility/HistoryVisibilityService.js';
+import { formatTimelineToken } from '../streams/tokens.js';
+
+export interface EventSerializer {
+  serialize(rows: readonly EventRow[], viewer?: Viewer): Promise<ClientEvent[]>;
+}
+
+export interface RelationsServiceDeps {
+  rooms: Pick<RoomStore, 'getEvent' | 'getEvents'>;
+  relations: RelationsStore;
+  visibility: HistoryVisibilityService;
+  serializer: EventSerializer;
+}
+
+export interface RelationsQuery {
+  relType?: string;
+  eventType?: string;
+  dir: 'b' | 'f';
+  /** The `from` token as given (echoed as prev_batch) and its position. */
+  from?: { token: string; pos: number };
+  to?: number;
+  limit: number;
+  recurse: boolean;
+}
+
+export interface RelationsResponse {
+  chunk: ClientEvent[];
+  next_batch?: string;
+  prev_batch?: string;
+  recursion_depth?: number;
+}
+
+export interface ThreadsQuery {
+  include: 'all' | 'participated';
+  fromPos?: number;
+  limit: number;
+}
+
+/** "Homeservers SHOULD traverse at least 3 levels of relationships" (relations.yaml `recurse`). */
+export const RECURSION_DEPTH = 3;
+
+const notFound = () => new MatrixError(404, 'M_NOT_FOUND', 'Event not found');
+const hasNul = (v: string) => v.includes('\u0000');
+
+export class RelationsService {
+  constructor(private readonly deps: RelationsServiceDeps) {}
+
+  /** The room access and the parent row, or 404 when unknown, elsewhere or invisible (relations.yaml 404). */
+  private async visibleParent(userId: string, roomId: string, eventId: string): Promise<{ access: RoomAccess; parent: EventRow }> {
+    let access: RoomAccess;
+    try {
+      access = await this.deps.visibility.roomAccess(userId, roomId);
+    } catch {
+      throw notFound();
+    }
+    const parent = hasNul(eventId) ? undefined : await this.deps.rooms.getEvent(eventId);
+    if (!parent || parent.roomNid !== access.room.roomNid || !access.timeline.canSee(eventRowInfo(parent))) throw notFound();
+    return { access, parent };
+  }
+
+  async relations(viewer: Viewer, roomId: string, eventId: string, q: RelationsQuery): Promise<RelationsResponse> {
+    const { access, parent } = await this.visibleParent(viewer.userId, roomId, eventId);
+    if ((q.relType !== undefined && hasNul(q.relType)) || (q.eventType !== undefined && hasNul(q.eventType))) return { chunk: [] };
+    const roomNid = parent.roomNid;
+    // recurse: the parent plus its descendants up to RECURSION_DEPTH - 1 levels
+    // are the parents whose children are listed (so children reach depth 3).
+    let parents = [parent.eventId];
+    if (q.recurse) {
+      const seen = new Set(parents);
+      let frontier = parents;
+      for (let depth = 1; depth < RECURSION_DEPTH && frontier.length > 0; depth++) {
+        frontier = (await this.deps.relations.childIds(frontier, roomNid)).filter((id) => !seen.has(id));
+        for (const id of frontier) seen.add(id);
+      }
+      parents = [...seen];
+    }
+    const rows = await this.deps.relations.children(parents, {
+      roomNid, dir: q.dir, limit: q.limit,
+      ...(q.relType !== undefined ? { relType: q.relType } : {}),
+      ...(q.eventType !== undefined ? { eventType: q.eventType } : {}),
+      ...(q.from !== undefined ? { fromPos: q.from.pos } : {}),
+      ...(q.to !== undefined ? { toPos: q.to } : {}),
+    });
+    const visible = rows.filter((r) => access.timeline.canSee(eventRowInfo(r)));
+    const out: RelationsResponse = { chunk: await this.deps.serializer.serialize(visible, viewer) };
+    // A full page may have more after it; the token resumes after its last row
+    // (same token meaning as /messages: backwards reads stream_pos <= p, forwards > p).
+    if (rows.length === q.limit && rows.length > 0) {
+      const last = rows[rows.length - 1]!.streamPos;
+      out.next_batch = formatTimelineToken(q.dir === 'b' ? last - 1 : last);
+    }
+    if (q.from !== undefined) out.prev_batch = q.from.token;
+    if (q.recurse) out.recursion_depth = RECURSION_DEPTH;
+    return out;
+  }
+
+  async threads(viewer: Viewer, roomId: string, q: ThreadsQuery): Promise<{ chunk: ClientEvent[]; next_batch?: string }> {
+    // threads_list.yaml 403: "The user cannot view or peek on the room."
+    const access = await this.deps.visibility.roomAccess(viewer.userId, roomId);
+    const roomNid = access.room.roomNid;
+    const summaries = await this.deps.relations.threads(roomNid, {
+      limit: q.limit,
+      ...(q.fromPos !== undefined ? { beforePos: q.fromPos } : {}),
+      ...(q.include === 'participated' ? { participant: viewer.userId } : {}),
+    });
+    const roots = new Map<string, EventRow>();
+    for (const r of await this.deps.rooms.getEvents(summaries.map((s) => s.rootId))) if (r.roomNid === roomNid) roots.set(r.eventId, r);
+    const visibleRoots = summaries
+      .map((s) => roots.get(s.rootId))
+      .filter((r): r is EventRow => r !== undefined && r.redactedBy === null && access.timeline.canSee(eventRowInfo(r)));
+    const chunk = await this.withThreadAggregations(viewer, roomNid, access, visibleRoots, summaries);
+    const out: { chunk: ClientEvent[]; next_batch?: string } = { chunk };
+    // Latest-activity order: the next page holds threads whose newest reply is older.
+    if (summaries.length === q.limit) out.next_batch = formatTimelineToken(summaries[summaries.length - 1]!.latestPos);
+    return out;
+  }
+
+  /**
+   * Formats thread roots with unsigned["m.relations"]["m.thread"] = {latest_event,
+   * count, current_user_participated} ("Server-side aggregation of m.thread relationships").
+   * `known` may already hold the roots' summaries.
+   */
+  async withThreadAggregations(
+    viewer: Viewer, roomNid: number, access: RoomAccess, rootRows: readonly EventRow[], known?: readonly ThreadSummaryRow[],
+  ): Promise<ClientEvent[]> {
+    const ids = rootRows.map((r) => r.eventId);
+    const summaries = new Map((known ?? (await this.deps.relations.threadSummaries(roomNid, ids))).map((s) => [s.rootId, s]));
+    const withThreads = ids.filter((id) => summaries.has(id));
+    const [latestRows, replied] = await Promise.all([
+      this.deps.relations.eventsAt(withThreads.map((id) => summaries.get(id)!.latestPos)),
+      this.deps.relations.repliedBy(roomNid, withThreads, viewer.userId),
+    ]);
+    const visibleLatest = latestRows.filter((r) => access.timeline.canSee(eventRowInfo(r)));
+    const latestEvents = new Map<number, ClientEvent>();
+    const formattedLatest = await this.deps.serializer.serialize(visibleLatest, viewer);
+    visibleLatest.forEach((r, i) => latestEvents.set(r.streamPos, formattedLatest[i]!));
+    const formatted = await this.deps.serializer.serialize(rootRows, viewer);
+    return formatted.map((ev, i) => {
+      const s = summaries.get(ids[i]!);
+      if (!s) return ev;
+      const latest = latestEvents.get(s.latestPos);
+      const thread = {
+        ...(latest ? { latest_event: latest } : {}),
+        count: s.count,
+        current_user_participated: replied.has(ids[i]!) || rootRows[i]!.sender === viewer.userId,
+      };
+      const relations = (ev.unsigned['m.relations'] as Record<string, unknown> | undefined) ?? {};
+      return { ...ev, unsigned: { ...ev.unsigned, 'm.relations': { ...relations, 'm.thread': thread } } };
+    });
+  }
+}

@@ -2,7 +2,7 @@
 // always enables): a thread root and replies (m.relates_to rel_type m.thread), an edit (m.replace).
 // Delivery through /sync works whatever the server knows about relations; the thread list and
 // per-thread pagination need the relations API (client-server-api "Threading": GET
-// /v1/rooms/{roomId}/threads and /relations) — asserted separately so a gap shows up as a todo.
+// /v1/rooms/{roomId}/threads and /relations, served by the relations area) — asserted separately.
 // Runs on SQLite, and on PostgreSQL when WEFT_TEST_POSTGRES is set.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,15 +65,9 @@ for (const engine of engines()) {
       }
     });
 
-    it('with threads on (as Element runs the js-sdk), the thread timeline holds every reply', async (t) => {
-      // The js-sdk fills a thread from GET /v1/rooms/{roomId}/relations/{root}?recurse=true; without
-      // it the thread timeline misses replies and the client logs unhandled 404s, so only run this
-      // once the server has the endpoint.
-      const probe = await hs.request('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/relations/${encodeURIComponent(rootId)}`, undefined, aliceU.accessToken);
-      if (probe.status === 404 && probe.body?.errcode === 'M_UNRECOGNIZED') {
-        t.todo('server gap: no /v1/rooms/{roomId}/relations — with threadSupport the js-sdk showed only 2 of 3 replies in the thread and raised unhandled 404 M_UNRECOGNIZED');
-        return;
-      }
+    it('with threads on (as Element runs the js-sdk), the thread timeline holds every reply', async () => {
+      // The js-sdk fills a thread from GET /v1/rooms/{roomId}/relations/{root}?recurse=true
+      // (without it the thread timeline missed replies and the client logged unhandled 404s).
       const threaded = newClient(hs.baseUrl, log, aliceU);
       clients.push(threaded);
       await startAndWaitPrepared(threaded, log, 10, 15_000, { threadSupport: true });
@@ -93,22 +87,14 @@ for (const engine of engines()) {
       await until(bob, () => bob.getRoom(roomId)?.findEventById(original)?.getContent().body === 'typo', 'bob to show the edited text');
     });
 
-    it('the thread list (GET /v1/rooms/{roomId}/threads) lists the thread', async (t) => {
+    it('the thread list (GET /v1/rooms/{roomId}/threads) lists the thread', async () => {
       const res = await hs.request('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/threads`, undefined, aliceU.accessToken);
-      if (res.status === 404 && res.body?.errcode === 'M_UNRECOGNIZED') {
-        t.todo('server gap: no /v1/rooms/{roomId}/threads (Element\'s thread panel and the js-sdk\'s fetchRoomThreads use it)');
-        return;
-      }
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(res.body.chunk.map((e: { event_id: string }) => e.event_id), [rootId]);
     });
 
-    it('thread pagination (GET /v1/rooms/{roomId}/relations/{eventId}/m.thread) returns the replies', async (t) => {
+    it('thread pagination (GET /v1/rooms/{roomId}/relations/{eventId}/m.thread) returns the replies', async () => {
       const res = await hs.request('GET', `/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/relations/${encodeURIComponent(rootId)}/m.thread?dir=f`, undefined, aliceU.accessToken);
-      if (res.status === 404 && res.body?.errcode === 'M_UNRECOGNIZED') {
-        t.todo('server gap: no /v1/rooms/{roomId}/relations (thread timelines opened from the thread list, reactions/edits history)');
-        return;
-      }
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(res.body.chunk.map((e: { event_id: string }) => e.event_id), replyIds);
     });

@@ -119,7 +119,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
     // /relations, /threads, /knock (relations/).
     const relations = createRelationsArea({
-      db: storage.database.db, rooms: storage.rooms, visibility: events.visibility, serializer: rooms.serializer, membership: rooms.membership,
+      db: storage.database.db, rooms: storage.rooms, visibility: events.visibility, serializer: rooms.serializer, membership: rooms.membership, pipeline: rooms.pipeline,
     });
     // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
     const syncExtensions: SyncExtension[] = [];

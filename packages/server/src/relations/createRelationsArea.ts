@@ -6,6 +6,8 @@ import { KyselyRelationsStore } from '../storage/kysely/KyselyRelationsStore.js'
 import type { HistoryVisibilityService } from '../visibility/HistoryVisibilityService.js';
 import type { MembershipService } from '../rooms/MembershipService.js';
 import { RelationsService, type EventSerializer } from './RelationsService.js';
+import { SpaceHierarchy } from './SpaceHierarchy.js';
+import type { RoomState } from '../rooms/RoomState.js';
 import type { RelationsApiDeps } from '../client-api/relations/registerRelationsApi.js';
 
 export function createRelationsArea(deps: {
@@ -14,9 +16,11 @@ export function createRelationsArea(deps: {
   visibility: HistoryVisibilityService;
   serializer: EventSerializer;
   membership: Pick<MembershipService, 'knock'>;
+  /** The rooms area's pipeline: current state of local rooms for /hierarchy. */
+  pipeline: { roomState(roomId: string): Promise<RoomState | undefined> };
 }): RelationsApiDeps {
   const relations = new RelationsService({
     rooms: deps.rooms, relations: new KyselyRelationsStore(deps.db), visibility: deps.visibility, serializer: deps.serializer,
   });
-  return { relations, membership: deps.membership };
+  return { relations, membership: deps.membership, hierarchy: new SpaceHierarchy({ roomState: (id) => deps.pipeline.roomState(id) }) };
 }

@@ -149,7 +149,7 @@ export class RoomDirectory {
   }
 }
 
-function describe(state: RoomState, joined: number): PublicRoomsChunkEntry {
+export function describe(state: RoomState, joined: number): PublicRoomsChunkEntry {
   const str = (type: string, key: string): string | undefined => {
     const v = state.get(type, '')?.content[key];
     return typeof v === 'string' && v !== '' ? v : undefined;

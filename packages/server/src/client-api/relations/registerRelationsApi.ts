@@ -1,5 +1,5 @@
 // Relations, threads and knocking endpoints. Spec: relations.yaml,
-// threads_list.yaml (v1 only), knocking.yaml (v3/r0).
+// threads_list.yaml, space_hierarchy.yaml (v1 only), knocking.yaml (v3/r0).
 import { MatrixError } from '@weft/core';
 import { CLIENT_V1, type Router } from '../../http/Router.js';
 import { roomIdParam } from '../rooms/membershipRoutes.js';
@@ -7,10 +7,12 @@ import { intParam, tokenParam } from '../events/queryParams.js';
 import type { RelationsService } from '../../relations/RelationsService.js';
 import type { MembershipService } from '../../rooms/MembershipService.js';
 import { registerKnockRoutes } from './knockRoutes.js';
+import type { SpaceHierarchy } from '../../relations/SpaceHierarchy.js';
 
 export interface RelationsApiDeps {
   relations: RelationsService;
   membership: Pick<MembershipService, 'knock'>;
+  hierarchy: SpaceHierarchy;
 }
 
 /** Default and cap of /relations' and /threads' limit (the spec asks for both). */
@@ -18,6 +20,11 @@ export const RELATIONS_DEFAULT_LIMIT = 50;
 export const RELATIONS_MAX_LIMIT = 1000;
 export const THREADS_DEFAULT_LIMIT = 20;
 export const THREADS_MAX_LIMIT = 100;
+/** /hierarchy: default/cap of limit and max_depth (the spec asks for both). */
+export const HIERARCHY_DEFAULT_LIMIT = 50;
+export const HIERARCHY_MAX_LIMIT = 100;
+export const HIERARCHY_DEFAULT_DEPTH = 10;
+export const HIERARCHY_MAX_DEPTH = 50;
 
 const invalid = (msg: string) => new MatrixError(400, 'M_INVALID_PARAM', msg);
 
@@ -74,6 +81,31 @@ export function registerRelationsApi(router: Router, deps: RelationsApiDeps): vo
       return {
         body: await relations.threads(viewer(req.user), roomIdParam(req.params.roomId!), {
           include, limit, ...(fromPos !== undefined ? { fromPos } : {}),
+        }),
+      };
+    },
+  });
+
+  router.route({
+    method: 'GET',
+    path: '/rooms/:roomId/hierarchy',
+    prefixes: [CLIENT_V1],
+    auth: 'user',
+    handler: async (req) => {
+      const { query } = req;
+      const suggested = query.suggested_only ?? 'false';
+      if (suggested !== 'true' && suggested !== 'false') throw invalid('suggested_only must be true or false');
+      const limitRaw = intParam(query, 'limit');
+      // space_hierarchy.yaml: limit "Must be an integer greater than zero".
+      if (limitRaw === 0) throw invalid('limit must be greater than zero');
+      const depthRaw = intParam(query, 'max_depth');
+      const from = query.from === '' ? undefined : query.from;
+      return {
+        body: await deps.hierarchy.hierarchy(req.user.userId, roomIdParam(req.params.roomId!), {
+          suggestedOnly: suggested === 'true',
+          limit: Math.min(limitRaw ?? HIERARCHY_DEFAULT_LIMIT, HIERARCHY_MAX_LIMIT),
+          maxDepth: Math.min(depthRaw ?? HIERARCHY_DEFAULT_DEPTH, HIERARCHY_MAX_DEPTH),
+          ...(from !== undefined ? { from } : {}),
         }),
       };
     },

@@ -50,6 +50,8 @@ export interface ThreadsQuery {
 
 /** "Homeservers SHOULD traverse at least 3 levels of relationships" (relations.yaml `recurse`). */
 export const RECURSION_DEPTH = 3;
+/** NOTSPEC resource cap: a recursive listing expands at most this many parents (a page is still served). */
+export const RECURSION_MAX_PARENTS = 10_000;
 
 const notFound = () => new MatrixError(404, 'M_NOT_FOUND', 'Event not found');
 const hasNul = (v: string) => v.includes('\u0000');
@@ -80,8 +82,8 @@ export class RelationsService {
     if (q.recurse) {
       const seen = new Set(parents);
       let frontier = parents;
-      for (let depth = 1; depth < RECURSION_DEPTH && frontier.length > 0; depth++) {
-        frontier = (await this.deps.relations.childIds(frontier, roomNid)).filter((id) => !seen.has(id));
+      for (let depth = 1; depth < RECURSION_DEPTH && frontier.length > 0 && seen.size < RECURSION_MAX_PARENTS; depth++) {
+        frontier = (await this.deps.relations.childIds(frontier, roomNid)).filter((id) => !seen.has(id)).slice(0, RECURSION_MAX_PARENTS - seen.size);
         for (const id of frontier) seen.add(id);
       }
       parents = [...seen];

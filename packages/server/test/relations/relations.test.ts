@@ -79,6 +79,20 @@ for (const engine of engines()) {
       assert.equal(deep.body.chunk[0].event_id, reaction);
     });
 
+    it('recurse reaches grandchildren below more than 500 children', async () => {
+      const big = await send(hs, alice, roomId, 'big thread');
+      const replies: string[] = [];
+      for (let b = 0; b < 600; b += 50) {
+        replies.push(...(await Promise.all(Array.from({ length: 50 }, (_, i) => send(hs, bob, roomId, threadReply(big, `r${b + i}`))))));
+      }
+      const deep = await send(hs, alice, roomId, annotation(replies[0]!, 'deep'), 'm.reaction');
+      const res = await hs.request('GET', rel(roomId, `${encodeURIComponent(big)}?recurse=true&limit=1`), undefined, alice.accessToken);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(res.body.chunk.map((e: { event_id: string }) => e.event_id), [deep]);
+      const all = await hs.request('GET', rel(roomId, `${encodeURIComponent(big)}?recurse=true&limit=1000`), undefined, alice.accessToken);
+      assert.equal(all.body.chunk.length, 601);
+    });
+
     it('leaves out redacted children', async () => {
       const target = reactions[0]!;
       const res = await hs.request('PUT', roomPath(roomId, `/redact/${encodeURIComponent(target)}/rd1`), {}, bob.accessToken);

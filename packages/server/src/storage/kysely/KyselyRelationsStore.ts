@@ -15,13 +15,22 @@ export class KyselyRelationsStore implements RelationsStore {
   }
 
   async children(parentIds: readonly string[], q: ChildrenQuery): Promise<EventRow[]> {
+    if (parentIds.length <= CHUNK) return this.childrenChunk(parentIds, q);
+    // Many parents (recurse): each chunk's first `limit`, merged in `dir` order.
+    const all: EventRow[] = [];
+    for (let i = 0; i < parentIds.length; i += CHUNK) all.push(...(await this.childrenChunk(parentIds.slice(i, i + CHUNK), q)));
+    all.sort((a, b) => (q.dir === 'b' ? b.streamPos - a.streamPos : a.streamPos - b.streamPos));
+    return all.slice(0, q.limit);
+  }
+
+  private async childrenChunk(parentIds: readonly string[], q: ChildrenQuery): Promise<EventRow[]> {
     if (parentIds.length === 0) return [];
     let s = this.db
       .selectFrom('event_relations as rel')
       .innerJoin('events as e', 'e.event_nid', 'rel.event_nid')
       .innerJoin('rooms as r', 'r.room_nid', 'e.room_nid')
       .select(EVENT_COLUMNS)
-      .where('rel.relates_to_id', 'in', parentIds.slice(0, CHUNK))
+      .where('rel.relates_to_id', 'in', parentIds)
       .where('rel.room_nid', '=', q.roomNid)
       .where('e.redacted_by', 'is', null);
     if (q.relType !== undefined) s = s.where('rel.rel_type', '=', q.relType);
@@ -38,16 +47,19 @@ export class KyselyRelationsStore implements RelationsStore {
   }
 
   async childIds(parentIds: readonly string[], roomNid: number): Promise<string[]> {
-    if (parentIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('event_relations as rel')
-      .innerJoin('events as e', 'e.event_nid', 'rel.event_nid')
-      .select('e.event_id')
-      .where('rel.relates_to_id', 'in', parentIds.slice(0, CHUNK))
-      .where('rel.room_nid', '=', roomNid)
-      .where('e.redacted_by', 'is', null)
-      .execute();
-    return rows.map((r) => r.event_id);
+    const out: string[] = [];
+    for (let i = 0; i < parentIds.length; i += CHUNK) {
+      const rows = await this.db
+        .selectFrom('event_relations as rel')
+        .innerJoin('events as e', 'e.event_nid', 'rel.event_nid')
+        .select('e.event_id')
+        .where('rel.relates_to_id', 'in', parentIds.slice(i, i + CHUNK))
+        .where('rel.room_nid', '=', roomNid)
+        .where('e.redacted_by', 'is', null)
+        .execute();
+      for (const r of rows) out.push(r.event_id);
+    }
+    return out;
   }
 
   private threadQuery(roomNid: number) {

@@ -32,7 +32,7 @@ export interface RelationsStore {
    * reply is below `beforePos`; `participant` keeps threads the user started or replied to.
    */
   threads(roomNid: number, q: { beforePos?: number; limit: number; participant?: string }): Promise<ThreadSummaryRow[]>;
-  /** Summaries of these thread roots (absent when a root has no replies). */
+  /** Summaries of these thread roots (absent when a root has no replies); at most 500 roots (a page). */
   threadSummaries(roomNid: number, rootIds: readonly string[]): Promise<ThreadSummaryRow[]>;
   /** Which of these roots the user replied to. */
   repliedBy(roomNid: number, rootIds: readonly string[], userId: string): Promise<Set<string>>;

@@ -24,7 +24,12 @@ const CACHE_MAX = 10_000;
 const LAST_SEEN_INTERVAL_MS = 60_000;
 
 export class SessionService {
-  /** token hash → requester + expiry. Cleared on any token deletion (cheap and always correct for one process). */
+  /**
+   * Access token (as presented) → requester + expiry. Keyed by the token itself so a
+   * hit costs no SHA-256 (the send-path profile showed it); the hash is computed only
+   * on a miss, to look the token up. Cleared on any token deletion (cheap and always
+   * correct for one process).
+   */
   private readonly cache = new Map<string, { requester: Requester; expiresTs: number | null; refreshTokenId: number | null }>();
   private readonly lastSeen = new Map<string, { ip: string; ts: number }>();
 
@@ -76,10 +81,9 @@ export class SessionService {
 
   /** For the HTTP layer: token → requester, or 401 M_UNKNOWN_TOKEN. `ip` updates the device's last seen. */
   async authenticate(token: string, ip?: string): Promise<Requester> {
-    const hash = hashToken(token);
-    let entry = this.cache.get(hash);
+    let entry = this.cache.get(token);
     if (!entry) {
-      const row = await this.deps.tokens.getAccessToken(hash);
+      const row = await this.deps.tokens.getAccessToken(hashToken(token));
       if (!row) throw unknownToken(false);
       const user = await this.deps.users.getUser(row.userId);
       if (!user || user.deactivated) throw unknownToken(false);
@@ -89,7 +93,7 @@ export class SessionService {
         refreshTokenId: row.refreshTokenId,
       };
       if (this.cache.size >= CACHE_MAX) this.cache.clear();
-      this.cache.set(hash, entry);
+      this.cache.set(token, entry);
     }
     // An expired refreshable token: the client should refresh (soft logout).
     if (entry.expiresTs !== null && entry.expiresTs <= this.now()) throw unknownToken(true, 'Access token has expired');

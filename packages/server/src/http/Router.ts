@@ -122,49 +122,64 @@ export class Router {
   }
 
   private async run(def: RouteDef<AuthMode, BodyMode>, bodyMode: BodyMode, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const query = (req.query ?? {}) as Record<string, string | string[] | undefined>;
+    const query = req.query as Record<string, string | string[] | undefined> | undefined;
     const flatQuery: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(query)) flatQuery[k] = Array.isArray(v) ? v[v.length - 1] : v;
+    if (query) {
+      for (const k in query) {
+        const v = query[k];
+        flatQuery[k] = Array.isArray(v) ? v[v.length - 1] : v;
+      }
+    }
 
     const token = extractAccessToken(req.headers.authorization, flatQuery.access_token);
     let user: Requester | undefined;
-    if (def.auth !== 'none' && token !== undefined) user = await this.deps.authenticate(token, req.ip);
+    const ip = req.ip; // a getter (trust-proxy aware): read once
+    if (def.auth !== 'none' && token !== undefined) user = await this.deps.authenticate(token, ip);
     if (def.auth === 'user' && user === undefined) throw new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token');
 
-    if (def.rateLimit) this.deps.rateLimiter.take(def.rateLimit, user?.userId ?? req.ip);
+    if (def.rateLimit) this.deps.rateLimiter.take(def.rateLimit, user?.userId ?? ip);
 
     const params = (req.params ?? {}) as Record<string, string>;
     const body = parseBody(req.body as Buffer | undefined, bodyMode);
-    const handlerRequest = {
-      body,
-      params,
-      query: flatQuery,
-      user,
-      accessToken: token,
-      ip: req.ip,
-      headers: req.headers,
-    } as HandlerRequest<AuthMode, never>;
-    // The abort signal (client went away) is made only for handlers that read it —
-    // long-polls do; an AbortController and a close listener per send showed up
-    // in send-path profiles.
-    let ac: AbortController | undefined;
-    Object.defineProperty(handlerRequest, 'signal', {
-      enumerable: true,
-      get() {
-        if (ac === undefined) {
-          const controller = (ac = new AbortController());
-          reply.raw.once('close', () => {
-            if (!reply.raw.writableFinished) controller.abort();
-          });
-        }
-        return ac.signal;
-      },
-    });
+    const handlerRequest = new RouterRequest(body, params, flatQuery, user, token, ip, req.headers, reply) as unknown as HandlerRequest<AuthMode, never>;
     const result = await def.handler(handlerRequest);
     if (result.headers) reply.headers(result.headers);
     reply.code(result.status ?? 200);
     if (Buffer.isBuffer(result.body) || typeof result.body === 'string') await reply.send(result.body);
     else await reply.type('application/json').send(JSON.stringify(result.body ?? {}));
+  }
+}
+
+/**
+ * The request handed to a handler. A class (one shape, methods on the
+ * prototype) rather than an object literal with a per-request getter closure:
+ * the abort signal (client went away) is made only for handlers that read it —
+ * long-polls do; an AbortController and a close listener per send showed up in
+ * send-path profiles.
+ */
+class RouterRequest {
+  private ac: AbortController | undefined;
+
+  constructor(
+    readonly body: unknown,
+    readonly params: Record<string, string>,
+    readonly query: Record<string, string | undefined>,
+    readonly user: Requester | undefined,
+    readonly accessToken: string | undefined,
+    readonly ip: string,
+    readonly headers: Record<string, string | string[] | undefined>,
+    private readonly reply: FastifyReply,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (this.ac === undefined) {
+      const controller = (this.ac = new AbortController());
+      const raw = this.reply.raw;
+      raw.once('close', () => {
+        if (!raw.writableFinished) controller.abort();
+      });
+    }
+    return this.ac.signal;
   }
 }
 

@@ -12,12 +12,12 @@ import { randomBytes } from 'node:crypto';
 import { MatrixError, roomVersionRules, type JsonObject, type RoomEvent, type RoomVersionRules } from '@weft/core';
 import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
 import type { Notifier } from '../streams/Notifier.js';
-import type { RoomStore } from '../storage/ports/rooms.js';
+import type { NewEvent, RoomStore } from '../storage/ports/rooms.js';
 import { EventPersister } from './EventPersister.js';
-import type { BuiltEvent, EventFactory } from './EventFactory.js';
+import type { BuiltEvent, EventFactory, LocalEventInput } from './EventFactory.js';
 import { RoomState, type CachedEvent } from './RoomState.js';
 import { TxnCache } from './TxnCache.js';
-import { relationOf, type EventRelation } from '../relations/relationOf.js';
+import { relationOf } from '../relations/relationOf.js';
 
 export interface SendRequest {
   roomId: string;
@@ -119,23 +119,29 @@ export class RoomPipeline {
     }
     const key = `${req.sender}\u0000${req.txn.deviceId}\u0000${req.txn.txnId}`;
     const running = this.txnsInFlight.get(key);
-    if (running) return running.then((r) => ({ eventId: r.eventId, created: false }));
-    const { deviceId, txnId } = req.txn;
-    const remember = (r: SendResult) => {
-      if (r.created) this.txns.remember(req.sender, deviceId, txnId, r.eventId);
-      return r;
-    };
-    const earlier = this.txns.lookup(req.sender, deviceId, txnId);
+    if (running) return running.then(asRetry);
+    const earlier = this.txns.lookup(req.sender, req.txn.deviceId, req.txn.txnId);
     if (typeof earlier === 'string') return Promise.resolve({ eventId: earlier, created: false });
-    // Hot path (answered from memory): no await before the room's serial section.
-    const p =
-      earlier === undefined
-        ? this.sendNow(req).then(remember)
-        : earlier.then((id) => (id !== undefined ? { eventId: id, created: false } : this.sendNow(req).then(remember)));
+    // Hot path (answered from memory): sendTxn reaches the room's serial section
+    // without an await (an async function runs synchronously up to its first await).
+    const p = this.sendTxn(req as SendRequest & { txn: { deviceId: string; txnId: string } }, key, earlier);
     this.txnsInFlight.set(key, p);
-    const clear = () => this.txnsInFlight.delete(key);
-    p.then(clear, clear);
     return p;
+  }
+
+  /** A send with a transaction ID not seen in memory: `earlier` is the database's answer when memory could not tell. */
+  private async sendTxn(req: SendRequest & { txn: { deviceId: string; txnId: string } }, key: string, earlier: Promise<string | undefined> | undefined): Promise<SendResult> {
+    try {
+      if (earlier !== undefined) {
+        const id = await earlier;
+        if (id !== undefined) return { eventId: id, created: false };
+      }
+      const r = await this.sendNow(req);
+      if (r.created) this.txns.remember(req.sender, req.txn.deviceId, req.txn.txnId, r.eventId);
+      return r;
+    } finally {
+      this.txnsInFlight.delete(key);
+    }
   }
 
   private async sendNow(req: SendRequest): Promise<SendResult> {
@@ -202,19 +208,21 @@ export class RoomPipeline {
       const c = state.state.get(`${type}\u0000${stateKey}`);
       if (c) authEvents.push(c);
     }
-    const built = factory.build(rules, {
+    // Plain assignments rather than conditional spreads (runtime calls in V8; once per event).
+    const input: LocalEventInput = {
       roomId,
       sender: req.sender,
       type: req.type,
-      ...(req.stateKey !== undefined ? { stateKey: req.stateKey } : {}),
       content: req.content,
-      ...(req.redacts !== undefined ? { redacts: req.redacts } : {}),
       originServerTs: this.now(),
       depth: state.lastDepth() + 1,
       prevEvents: state.last ? [state.last] : [],
       authEvents,
-    });
-    const verdict = factory.checkAuth(rules, built.event, (t, k) => state.get(t, k));
+    };
+    if (req.stateKey !== undefined) input.stateKey = req.stateKey;
+    if (req.redacts !== undefined) input.redacts = req.redacts;
+    const built = factory.build(rules, input);
+    const verdict = factory.checkAuth(rules, built.event, state.lookup);
     if (!verdict.allowed) throw new MatrixError(403, 'M_FORBIDDEN', verdict.reason ?? 'Event not allowed by the authorization rules');
     // Client-server API "unsigned": prev_content of the state event this one replaces.
     let unsigned: Record<string, unknown> | null = null;
@@ -232,44 +240,45 @@ export class RoomPipeline {
         if (c.event.eventId === built.event.redacts) state.state.set(key, { event: factory.redacted(rules, c.event) });
       }
     }
-    return { ...built, unsigned };
+    return { eventId: built.eventId, pdu: built.pdu, json: built.json, event: built.event, unsigned };
   }
 
   private persist(slot: Slot, built: Built, req: Omit<SendRequest, 'precheck'>): Promise<void> {
     const ev = built.event;
     const { eventNid, streamPos } = this.persister.allocate();
     const membership = ev.type === 'm.room.member' && typeof ev.content['membership'] === 'string' ? (ev.content['membership'] as string) : null;
-    slot.inFlight++;
-    const done = () => {
-      slot.inFlight--;
+    // Optional fields assigned rather than spread in (spreads are runtime calls; once per event).
+    const row: NewEvent = {
+      eventNid,
+      eventId: built.eventId,
+      roomNid: slot.state.roomNid!,
+      streamPos,
+      depth: ev.depth,
+      type: ev.type,
+      stateKey: ev.stateKey ?? null,
+      sender: ev.sender,
+      originServerTs: ev.originServerTs,
+      json: built.json,
+      membership,
+      unsignedJson: unsignedJson(built.unsigned, req.txn),
     };
+    if (req.txn) row.txn = { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId, createdTs: ev.originServerTs };
+    if (ev.redacts !== undefined) row.redacts = ev.redacts;
+    // The relations index row of an event that declares m.relates_to (relations/).
+    const relation = relationOf(ev.content);
+    if (relation) row.relation = relation;
+    slot.inFlight++;
     return new Promise<void>((resolve, reject) => {
       this.persister.enqueue({
-        row: {
-          eventNid,
-          eventId: built.eventId,
-          roomNid: slot.state.roomNid!,
-          streamPos,
-          depth: ev.depth,
-          type: ev.type,
-          stateKey: ev.stateKey ?? null,
-          sender: ev.sender,
-          originServerTs: ev.originServerTs,
-          json: built.json,
-          membership,
-          unsignedJson: unsignedJson(built.unsigned, req.txn),
-          ...(req.txn ? { txn: { userId: req.sender, deviceId: req.txn.deviceId, txnId: req.txn.txnId, createdTs: ev.originServerTs } } : {}),
-          ...(ev.redacts !== undefined ? { redacts: ev.redacts } : {}),
-          ...relationField(ev.content),
-        },
+        row,
         roomId: slot.state.roomId,
-        userIds: ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : [],
+        userIds: ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS,
         resolve: () => {
-          done();
+          slot.inFlight--;
           resolve();
         },
         reject: (err) => {
-          done();
+          slot.inFlight--;
           reject(err);
         },
       });
@@ -319,10 +328,14 @@ export class RoomPipeline {
 /** Server-side unsigned data of the row; the transaction ID is only ever shown to its device. */
 function unsignedJson(unsigned: Record<string, unknown> | null, txn: SendRequest['txn']): string | null {
   if (!txn) return unsigned ? JSON.stringify(unsigned) : null;
-  return JSON.stringify({ ...unsigned, txn_id: txn.txnId, txn_device_id: txn.deviceId });
+  return JSON.stringify(unsigned ? { ...unsigned, txn_id: txn.txnId, txn_device_id: txn.deviceId } : { txn_id: txn.txnId, txn_device_id: txn.deviceId });
 }
 
 type Built = BuiltEvent & { unsigned: Record<string, unknown> | null };
+
+const NO_USERS: readonly string[] = [];
+
+const asRetry = (r: SendResult): SendResult => ({ eventId: r.eventId, created: false });
 
 function randomId(length: number): string {
   const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -330,9 +343,3 @@ function randomId(length: number): string {
 }
 
 export type { RoomState, RoomEvent };
-
-/** The relations index row of an event that declares m.relates_to (relations/). */
-function relationField(content: Record<string, unknown>): { relation?: EventRelation } {
-  const relation = relationOf(content);
-  return relation ? { relation } : {};
-}

@@ -5,7 +5,7 @@
 import { MatrixError, userPowerLevel, namedLevel, type JsonObject } from '@weft/core';
 import { ResponseError } from '../http/ResponseError.js';
 import type { RoomStore } from '../storage/ports/rooms.js';
-import type { RoomPipeline, SendResult } from './RoomPipeline.js';
+import type { RoomPipeline, SendRequest, SendResult } from './RoomPipeline.js';
 import { planCreateRoom } from './createRoomPlan.js';
 import type { ProfileSource } from './MembershipService.js';
 import { sameJson } from './MembershipService.js';
@@ -61,13 +61,14 @@ export class RoomService {
   /** PUT /rooms/{roomId}/send/{eventType}/{txnId} (txn optional for the old POST form). */
   async sendMessage(sender: string, deviceId: string, roomId: string, type: string, content: JsonObject, txnId?: string): Promise<SendResult> {
     checkType(type);
-    return this.deps.pipeline.send({
+    const req: SendRequest = {
       roomId, sender, type, content,
-      ...(txnId !== undefined ? { txn: { deviceId, txnId } } : {}),
       precheck: (s) => {
         if (s.membershipOf(sender) !== 'join') throw new MatrixError(403, 'M_FORBIDDEN', `${sender} is not in room ${roomId}`);
       },
-    });
+    };
+    if (txnId !== undefined) req.txn = { deviceId, txnId };
+    return this.deps.pipeline.send(req);
   }
 
   /** PUT /rooms/{roomId}/state/{eventType}/{stateKey}. Same content as now → the current event's ID. */

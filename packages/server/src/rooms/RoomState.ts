@@ -29,6 +29,9 @@ export class RoomState {
     return this.state.get(stateKeyOf(type, stateKey))?.event;
   }
 
+  /** `get` as a standalone function (the auth rules' state lookup), made once per room rather than per event. */
+  readonly lookup = (type: string, stateKey: string): RoomEvent | undefined => this.get(type, stateKey);
+
   lastDepth(): number {
     return this.last?.event.depth ?? 0;
   }

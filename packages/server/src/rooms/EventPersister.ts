@@ -23,6 +23,8 @@ export interface PendingWrite {
   userIds: readonly string[];
   resolve: () => void;
   reject: (err: unknown) => void;
+  /** A counter of the caller's writes in flight, decremented when this one settles (before resolve/reject). */
+  owner?: { inFlight: number };
 }
 
 export interface PersisterDeps {
@@ -66,6 +68,7 @@ export class EventPersister {
     for (const w of this.queue) {
       if (roomIds.has(w.roomId)) {
         this.deps.generator.finish(w.row.streamPos);
+        if (w.owner) w.owner.inFlight--;
         w.reject(err);
       } else keep.push(w);
     }
@@ -98,6 +101,7 @@ export class EventPersister {
       const rooms = new Set(batch.map((w) => w.roomId));
       for (const w of batch) {
         generator.finish(w.row.streamPos);
+        if (w.owner) w.owner.inFlight--;
         w.reject(err);
       }
       // Later events of these rooms were built on top of the lost ones.
@@ -113,6 +117,9 @@ export class EventPersister {
       for (const u of w.userIds) userIds.add(u);
     }
     notifier.notify({ roomIds, userIds });
-    for (const w of batch) w.resolve();
+    for (const w of batch) {
+      if (w.owner) w.owner.inFlight--;
+      w.resolve();
+    }
   }
 }

@@ -36,6 +36,8 @@ export interface SendRequest {
    * ID to answer with it instead of sending anything (e.g. a no-op join).
    */
   precheck?: (state: RoomState) => string | void;
+  /** The common precheck as a flag (no closure per send): 403 M_FORBIDDEN unless the sender is joined. Runs before `precheck`. */
+  senderMustBeJoined?: boolean;
 }
 
 export interface SendResult {
@@ -148,6 +150,9 @@ export class RoomPipeline {
     const slot = this.rooms.get(req.roomId) ?? (await this.slot(req.roomId));
     if (!slot) throw new MatrixError(404, 'M_NOT_FOUND', `Unknown room ${req.roomId}`);
     // From here to enqueue() everything is synchronous: this is the room's serial section.
+    if (req.senderMustBeJoined && slot.state.membershipOf(req.sender) !== 'join') {
+      throw new MatrixError(403, 'M_FORBIDDEN', `${req.sender} is not in room ${req.roomId}`);
+    }
     const existing = req.precheck?.(slot.state);
     if (typeof existing === 'string') return { eventId: existing, created: false };
     const built = this.buildOnto(slot.state, req, req.roomId);
@@ -268,20 +273,10 @@ export class RoomPipeline {
     const relation = relationOf(ev.content);
     if (relation) row.relation = relation;
     slot.inFlight++;
+    const userIds = ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS;
+    // The persister settles the slot's in-flight count itself: no wrapper closures per event.
     return new Promise<void>((resolve, reject) => {
-      this.persister.enqueue({
-        row,
-        roomId: slot.state.roomId,
-        userIds: ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS,
-        resolve: () => {
-          slot.inFlight--;
-          resolve();
-        },
-        reject: (err) => {
-          slot.inFlight--;
-          reject(err);
-        },
-      });
+      this.persister.enqueue({ row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot });
     });
   }
 

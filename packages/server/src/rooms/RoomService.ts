@@ -61,12 +61,7 @@ export class RoomService {
   /** PUT /rooms/{roomId}/send/{eventType}/{txnId} (txn optional for the old POST form). */
   async sendMessage(sender: string, deviceId: string, roomId: string, type: string, content: JsonObject, txnId?: string): Promise<SendResult> {
     checkType(type);
-    const req: SendRequest = {
-      roomId, sender, type, content,
-      precheck: (s) => {
-        if (s.membershipOf(sender) !== 'join') throw new MatrixError(403, 'M_FORBIDDEN', `${sender} is not in room ${roomId}`);
-      },
-    };
+    const req: SendRequest = { roomId, sender, type, content, senderMustBeJoined: true };
     if (txnId !== undefined) req.txn = { deviceId, txnId };
     return this.deps.pipeline.send(req);
   }

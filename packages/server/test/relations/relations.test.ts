@@ -101,6 +101,19 @@ for (const engine of engines()) {
       assert.deepEqual(list.body.chunk.map((e: { event_id: string }) => e.event_id), reactions.slice(1).reverse());
     });
 
+    it('accepts a /sync next_batch as from (forwards: only what came after it)', async () => {
+      const sync = await hs.request('GET', '/_matrix/client/v3/sync?timeout=0', undefined, alice.accessToken);
+      assert.equal(sync.status, 200);
+      const later = await send(hs, bob, roomId, annotation(root, 'after sync'), 'm.reaction');
+      const res = await hs.request('GET', rel(roomId, `${encodeURIComponent(root)}?dir=f&from=${encodeURIComponent(sync.body.next_batch)}`), undefined, alice.accessToken);
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.deepEqual(res.body.chunk.map((e: { event_id: string }) => e.event_id), [later]);
+      assert.equal(res.body.prev_batch, sync.body.next_batch);
+      const bad = await hs.request('GET', rel(roomId, `${encodeURIComponent(root)}?from=nonsense`), undefined, alice.accessToken);
+      assert.equal(bad.status, 400);
+      assert.equal(bad.body.errcode, 'M_INVALID_PARAM');
+    });
+
     it('404 for an unknown parent, a parent of another room, or a non-member', async () => {
       const unknown = await hs.request('GET', rel(roomId, encodeURIComponent('$nope')), undefined, alice.accessToken);
       assert.equal(unknown.status, 404);

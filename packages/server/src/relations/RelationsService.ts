@@ -6,7 +6,8 @@
 // aggregation of m.thread relationships").
 import { MatrixError } from '@weft/core';
 import type { EventRow, RoomStore } from '../storage/ports/rooms.js';
-import type { RelationsStore, ThreadSummaryRow } from '../storage/ports/relations.js';
+import type { RelationsStore } from '../storage/ports/relations.js';
+import { ThreadRootIndex } from './ThreadRootIndex.js';
 import type { ClientEvent } from '../rooms/clientEvent.js';
 import type { Viewer } from '../rooms/ClientEventSerializer.js';
 import type { HistoryVisibilityService, RoomAccess } from '../visibility/HistoryVisibilityService.js';
@@ -57,7 +58,12 @@ const notFound = () => new MatrixError(404, 'M_NOT_FOUND', 'Event not found');
 const hasNul = (v: string) => v.includes('\u0000');
 
 export class RelationsService {
-  constructor(private readonly deps: RelationsServiceDeps) {}
+  /** Event IDs of thread roots (events with at least one m.thread child), for the serializer's decorator. */
+  readonly roots: ThreadRootIndex;
+
+  constructor(private readonly deps: RelationsServiceDeps) {
+    this.roots = new ThreadRootIndex(() => deps.relations.threadRootIds());
+  }
 
   /** The room access and the parent row, or 404 when unknown, elsewhere or invisible (relations.yaml 404). */
   private async visibleParent(userId: string, roomId: string, eventId: string): Promise<{ access: RoomAccess; parent: EventRow }> {
@@ -122,7 +128,13 @@ export class RelationsService {
     const visibleRoots = summaries
       .map((s) => roots.get(s.rootId))
       .filter((r): r is EventRow => r !== undefined && r.redactedBy === null && access.timeline.canSee(eventRowInfo(r)));
-    const chunk = await this.withThreadAggregations(viewer, roomNid, access, visibleRoots, summaries);
+    const chunk = await this.deps.serializer.serialize(visibleRoots, viewer);
+    // The serializer's decorator (wired in main.ts) bundles m.thread already; do it here otherwise.
+    const missing: number[] = [];
+    chunk.forEach((ev, n) => {
+      if (!(ev.unsigned['m.relations'] as Record<string, unknown> | undefined)?.['m.thread']) missing.push(n);
+    });
+    if (missing.length > 0) await this.bundle(visibleRoots, chunk, missing, viewer);
     const out: { chunk: ClientEvent[]; next_batch?: string } = { chunk };
     // Latest-activity order: the next page holds threads whose newest reply is older.
     if (summaries.length === q.limit) out.next_batch = formatTimelineToken(summaries[summaries.length - 1]!.latestPos);
@@ -130,36 +142,61 @@ export class RelationsService {
   }
 
   /**
-   * Formats thread roots with unsigned["m.relations"]["m.thread"] = {latest_event,
-   * count, current_user_participated} ("Server-side aggregation of m.thread relationships").
-   * `known` may already hold the roots' summaries.
+   * The ClientEventSerializer's decorator: events of known thread roots get
+   * unsigned["m.relations"]["m.thread"] = {latest_event, count,
+   * current_user_participated} ("Server-side aggregation of m.thread
+   * relationships"). Costs one Set lookup per event when no root is among them.
    */
-  async withThreadAggregations(
-    viewer: Viewer, roomNid: number, access: RoomAccess, rootRows: readonly EventRow[], known?: readonly ThreadSummaryRow[],
-  ): Promise<ClientEvent[]> {
-    const ids = rootRows.map((r) => r.eventId);
-    const summaries = new Map((known ?? (await this.deps.relations.threadSummaries(roomNid, ids))).map((s) => [s.rootId, s]));
-    const withThreads = ids.filter((id) => summaries.has(id));
-    const [latestRows, replied] = await Promise.all([
-      this.deps.relations.eventsAt(withThreads.map((id) => summaries.get(id)!.latestPos)),
-      this.deps.relations.repliedBy(roomNid, withThreads, viewer.userId),
-    ]);
-    const visibleLatest = latestRows.filter((r) => access.timeline.canSee(eventRowInfo(r)));
-    const latestEvents = new Map<number, ClientEvent>();
-    const formattedLatest = await this.deps.serializer.serialize(visibleLatest, viewer);
-    visibleLatest.forEach((r, i) => latestEvents.set(r.streamPos, formattedLatest[i]!));
-    const formatted = await this.deps.serializer.serialize(rootRows, viewer);
-    return formatted.map((ev, i) => {
-      const s = summaries.get(ids[i]!);
-      if (!s) return ev;
-      const latest = latestEvents.get(s.latestPos);
-      const thread = {
-        ...(latest ? { latest_event: latest } : {}),
-        count: s.count,
-        current_user_participated: replied.has(ids[i]!) || rootRows[i]!.sender === viewer.userId,
-      };
-      const relations = (ev.unsigned['m.relations'] as Record<string, unknown> | undefined) ?? {};
-      return { ...ev, unsigned: { ...ev.unsigned, 'm.relations': { ...relations, 'm.thread': thread } } };
-    });
+  readonly decorate = (rows: readonly EventRow[], events: ClientEvent[], viewer?: Viewer): Promise<void> | undefined => {
+    if (!viewer) return undefined;
+    const ready = this.roots.ready();
+    if (ready) return ready.then(() => this.decorate(rows, events, viewer));
+    let idx: number[] | undefined;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r.redactedBy === null && this.roots.has(r.eventId)) (idx ??= []).push(i);
+    }
+    return idx ? this.bundle(rows, events, idx, viewer) : undefined;
+  };
+
+  /** Adds the m.thread aggregation to events[i] for each i in idx (roots of any rooms). */
+  private async bundle(rows: readonly EventRow[], events: ClientEvent[], idx: readonly number[], viewer: Viewer): Promise<void> {
+    const byRoom = new Map<number, number[]>();
+    for (const i of idx) {
+      const list = byRoom.get(rows[i]!.roomNid);
+      if (list) list.push(i);
+      else byRoom.set(rows[i]!.roomNid, [i]);
+    }
+    for (const [roomNid, list] of byRoom) {
+      const ids = list.map((i) => rows[i]!.eventId);
+      const summaries = new Map((await this.deps.relations.threadSummaries(roomNid, ids)).map((s) => [s.rootId, s]));
+      if (summaries.size === 0) continue;
+      const withThreads = ids.filter((id) => summaries.has(id));
+      const [latestRows, replied] = await Promise.all([
+        this.deps.relations.eventsAt(withThreads.map((id) => summaries.get(id)!.latestPos)),
+        this.deps.relations.repliedBy(roomNid, withThreads, viewer.userId),
+      ]);
+      // latest_event is served only when the user may see it (history visibility).
+      const visibleLatest = await this.deps.visibility.filterVisibleEvents(viewer.userId, roomNid, latestRows);
+      const formatted = await this.deps.serializer.serialize(visibleLatest, viewer);
+      const latestByPos = new Map<number, ClientEvent>();
+      visibleLatest.forEach((r, n) => latestByPos.set(r.streamPos, formatted[n]!));
+      for (const i of list) {
+        const row = rows[i]!;
+        const s = summaries.get(row.eventId);
+        if (!s) continue;
+        const latest = latestByPos.get(s.latestPos);
+        const ev = events[i]!;
+        const relations = (ev.unsigned['m.relations'] as Record<string, unknown> | undefined) ?? {};
+        ev.unsigned['m.relations'] = {
+          ...relations,
+          'm.thread': {
+            ...(latest ? { latest_event: latest } : {}),
+            count: s.count,
+            current_user_participated: replied.has(row.eventId) || row.sender === viewer.userId,
+          },
+        };
+      }
+    }
   }
 }

@@ -15,6 +15,13 @@ export class ClientEventSerializer {
   /** room ID → room version (immutable, so cached forever). */
   private readonly versions = new Map<string, string>();
 
+  /**
+   * Adds server-side aggregations to formatted events in place (the relations
+   * area's bundled m.thread summaries, wired in main.ts). Returns undefined when
+   * it has nothing to do, so the common case costs no extra tick.
+   */
+  decorate: ((rows: readonly EventRow[], events: ClientEvent[], viewer?: Viewer) => Promise<void> | undefined) | undefined;
+
   constructor(private readonly store: RoomStore, private readonly now: () => number = Date.now) {}
 
   async serialize(rows: readonly EventRow[], viewer?: Viewer): Promise<ClientEvent[]> {
@@ -33,7 +40,7 @@ export class ClientEventSerializer {
         redactions.set(r.eventId, toClientEvent(r, { rules: this.versions.get(r.roomId) ?? '1', nowMs }));
       }
     }
-    return rows.map((r) => {
+    const out = rows.map((r) => {
       const txn = viewer?.deviceId !== undefined && r.sender === viewer.userId ? ownTxnId(r, viewer.deviceId) : undefined;
       const because = r.redactedBy ? redactions.get(r.redactedBy) : undefined;
       return toClientEvent(r, {
@@ -43,6 +50,9 @@ export class ClientEventSerializer {
         ...(because ? { redactedBecause: because } : {}),
       });
     });
+    const pending = this.decorate?.(rows, out, viewer);
+    if (pending) await pending;
+    return out;
   }
 }
 

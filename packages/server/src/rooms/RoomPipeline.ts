@@ -79,6 +79,8 @@ interface Slot {
 }
 
 export class RoomPipeline {
+  /** Called when a thread reply (rel_type m.thread) is built, with its root's ID (the relations area's root index). */
+  onThreadReply: ((rootId: string) => void) | undefined;
   private readonly rooms = new Map<string, Slot>();
   private readonly loading = new Map<string, Promise<Slot | undefined>>();
   private readonly txnsInFlight = new Map<string, Promise<SendResult>>();
@@ -271,7 +273,10 @@ export class RoomPipeline {
     if (ev.redacts !== undefined) row.redacts = ev.redacts;
     // The relations index row of an event that declares m.relates_to (relations/).
     const relation = relationOf(ev.content);
-    if (relation) row.relation = relation;
+    if (relation) {
+      row.relation = relation;
+      if (relation.relType === 'm.thread') this.onThreadReply?.(relation.relatesTo);
+    }
     slot.inFlight++;
     const userIds = ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS;
     // The persister settles the slot's in-flight count itself: no wrapper closures per event.

@@ -5,6 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
 import { createRoom, membershipAction, send, setState, roomPath } from '../events/helpers.js';
+import { ThreadRootIndex } from '../../src/relations/ThreadRootIndex.js';
+import { KyselyRelationsStore } from '../../src/storage/kysely/KyselyRelationsStore.js';
 
 const V1 = '/_matrix/client/v1';
 const threads = (roomId: string, q = '') => `${V1}/rooms/${encodeURIComponent(roomId)}/threads${q}`;
@@ -107,6 +109,61 @@ for (const engine of engines()) {
     it('rejects bad include and limit=0', async () => {
       assert.equal((await hs.request('GET', threads(roomId, '?include=mine'), undefined, alice.accessToken)).status, 400);
       assert.equal((await hs.request('GET', threads(roomId, '?limit=0'), undefined, alice.accessToken)).status, 400);
+    });
+  });
+}
+
+for (const engine of engines()) {
+  describe(`threads: bundled m.thread aggregation on other read paths (${engine})`, () => {
+    let hs: TestServer;
+    let alice: TestUser;
+    let bob: TestUser;
+    before(async () => {
+      hs = await startTestServer({ engine });
+      alice = await hs.register('alice');
+      bob = await hs.register('bob');
+    });
+    after(() => hs.close());
+
+    it('/event, /messages and /sync serve thread roots with unsigned.m.relations.m.thread', async () => {
+      const roomId = await createRoom(hs, alice, { preset: 'public_chat' });
+      await membershipAction(hs, bob, roomId, 'join');
+      const root = await send(hs, alice, roomId, 'root');
+      const plain = await send(hs, alice, roomId, 'plain');
+      await send(hs, bob, roomId, threadReply(root, 'one'));
+      const last = await send(hs, bob, roomId, threadReply(root, 'two'));
+      const ev = await hs.request('GET', roomPath(roomId, `/event/${encodeURIComponent(root)}`), undefined, bob.accessToken);
+      assert.equal(ev.status, 200);
+      assert.deepEqual(
+        { ...ev.body.unsigned['m.relations']['m.thread'], latest_event: ev.body.unsigned['m.relations']['m.thread'].latest_event.event_id },
+        { latest_event: last, count: 2, current_user_participated: true },
+      );
+      const msgs = await hs.request('GET', roomPath(roomId, '/messages?dir=b&limit=10'), undefined, alice.accessToken);
+      const byId = new Map(msgs.body.chunk.map((e: { event_id: string }) => [e.event_id, e]));
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      assert.equal((byId.get(root) as any).unsigned['m.relations']['m.thread'].count, 2);
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      assert.equal((byId.get(plain) as any).unsigned['m.relations'], undefined);
+      const sync = await hs.request('GET', '/_matrix/client/v3/sync?timeout=0', undefined, alice.accessToken);
+      const timeline = sync.body.rooms.join[roomId].timeline.events as { event_id: string; unsigned: Record<string, any> }[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+      const syncedRoot = timeline.find((e) => e.event_id === root);
+      assert.ok(syncedRoot, 'root in the sync timeline');
+      assert.equal(syncedRoot.unsigned['m.relations']['m.thread'].latest_event.content.body, 'two');
+      assert.equal(syncedRoot.unsigned['m.relations']['m.thread'].current_user_participated, true);
+    });
+
+    it('a restarted index (loaded from the database) still knows old roots', async () => {
+      const roomId = await createRoom(hs, alice);
+      const root = await send(hs, alice, roomId, 'root');
+      const other = await send(hs, alice, roomId, 'no thread');
+      await send(hs, alice, roomId, threadReply(root, 'r'));
+      // A fresh index, as after a restart: loads from event_relations.
+      const fresh = new ThreadRootIndex(() => new KyselyRelationsStore(hs.hs.storage.database.db).threadRootIds());
+      assert.ok(fresh.ready(), 'loads on first use');
+      await fresh.ready();
+      assert.equal(fresh.ready(), undefined);
+      assert.equal(fresh.has(root), true);
+      assert.equal(fresh.has(other), false);
     });
   });
 }

@@ -116,6 +116,11 @@ export class KyselyRelationsStore implements RelationsStore {
     return new Set(rows.map((r) => r.relates_to_id));
   }
 
+  async threadRootIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('event_relations').select('relates_to_id').distinct().where('rel_type', '=', 'm.thread').execute();
+    return rows.map((r) => r.relates_to_id);
+  }
+
   async eventsAt(positions: readonly number[]): Promise<EventRow[]> {
     if (positions.length === 0) return [];
     const rows = await this.db

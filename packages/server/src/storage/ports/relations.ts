@@ -36,6 +36,8 @@ export interface RelationsStore {
   threadSummaries(roomNid: number, rootIds: readonly string[]): Promise<ThreadSummaryRow[]>;
   /** Which of these roots the user replied to. */
   repliedBy(roomNid: number, rootIds: readonly string[], userId: string): Promise<Set<string>>;
+  /** Every event ID with at least one m.thread child (the thread root index's start-up load). */
+  threadRootIds(): Promise<string[]>;
   /** Events by stream position (the latest replies). */
   eventsAt(positions: readonly number[]): Promise<EventRow[]>;
 }

@@ -55,11 +55,23 @@ export interface BuiltEvent {
 /** v6+ depth cap ("If the room's depth is already at the limit, the depth must be set to the limit"). */
 const MAX_DEPTH_STRICT = Number.MAX_SAFE_INTEGER;
 
+/** A new event with hashes and event ID, before its signature (see prepareEvent). */
+export interface PreparedEvent extends BuiltEvent {
+  /**
+   * The bytes the origin's signature covers (canonical JSON of the redacted
+   * event without signatures/unsigned); also the reference-hash input.
+   */
+  readonly signingJson: string;
+}
+
 /**
- * Build, hash and sign a new event. Validates strict canonical JSON (v6+) as
- * a side effect of hashing; throws CoreError on bad input.
+ * Build and hash a new event and compute its ID, without signing it: the
+ * event ID (the reference hash for v3+) never covers signatures, so a caller
+ * may sign later, e.g. off its request's critical path (signEd25519 over
+ * `signingJson`, then withOriginSignature on the stored JSON). Throws
+ * CoreError on bad input.
  */
-export function buildEvent(input: BuildEventInput, key: SigningKey, rules: RoomVersionRules): BuiltEvent {
+export function prepareEvent(input: BuildEventInput, rules: RoomVersionRules): PreparedEvent {
   const pdu: Pdu = {};
   let content: JsonObject = input.content;
   if (input.redacts !== undefined && rules.redactsInContent && content.redacts === undefined) {
@@ -90,15 +102,45 @@ export function buildEvent(input: BuildEventInput, key: SigningKey, rules: RoomV
   pdu.hashes = { sha256: encodeBase64(sha256(canonicalJson(pdu, { strict: rules.strictCanonicalJson }))) };
   // The signed bytes (redacted, without signatures/unsigned) are also the
   // reference-hash input, so one canonical encoding serves both.
-  const signedJson = redactedSigningJson(pdu, rules);
-  const signature = encodeBase64(signBytes(key, signedJson));
-  pdu.signatures = { [input.serverName]: { [key.keyId]: signature } };
+  const signingJson = redactedSigningJson(pdu, rules);
   if (input.unsigned !== undefined) pdu.unsigned = input.unsigned;
 
   const eventId = rules.eventIdInEvent
     ? (pdu.event_id as string)
-    : eventIdFromReferenceHash(sha256(signedJson), rules);
-  return { pdu, eventId, event: toRoomEvent(pdu, rules, eventId) };
+    : eventIdFromReferenceHash(sha256(signingJson), rules);
+  return { pdu, eventId, event: toRoomEvent(pdu, rules, eventId), signingJson };
+}
+
+/**
+ * Build, hash and sign a new event. Validates strict canonical JSON (v6+) as
+ * a side effect of hashing; throws CoreError on bad input.
+ */
+export function buildEvent(input: BuildEventInput, key: SigningKey, rules: RoomVersionRules): BuiltEvent {
+  const prepared = prepareEvent(input, rules);
+  const signature = encodeBase64(signBytes(key, prepared.signingJson));
+  const pdu = prepared.pdu;
+  // `signatures` sorts before `unsigned`; key order does not matter to canonical JSON anyway.
+  pdu.signatures = { [input.serverName]: { [key.keyId]: signature } };
+  return { pdu, eventId: prepared.eventId, event: prepared.event };
+}
+
+/**
+ * The canonical JSON of a PDU with its origin's signature added, given the
+ * canonical JSON of the same PDU without `signatures` (and without
+ * `unsigned`) — a string splice instead of re-encoding the event. Canonical
+ * JSON sorts keys, and the only top-level keys after `sender` are
+ * `signatures`, `state_key` and `type` (both strings), so the top-level
+ * `"sender"` member is the last `,"sender":"` in the text (a `"` inside a
+ * string value is always escaped) and `signatures` goes right after it.
+ */
+export function withOriginSignature(canonicalPduJson: string, serverName: string, keyId: string, signatureBase64: string): string {
+  const at = canonicalPduJson.lastIndexOf(',"sender":"');
+  if (at < 0) throw new CoreError('BAD_INPUT', 'not the canonical JSON of a PDU (no top-level sender)');
+  let i = at + 11;
+  while (i < canonicalPduJson.length && canonicalPduJson[i] !== '"') i += canonicalPduJson[i] === '\\' ? 2 : 1;
+  if (i >= canonicalPduJson.length) throw new CoreError('BAD_INPUT', 'not the canonical JSON of a PDU (unterminated sender)');
+  const member = `,"signatures":{${JSON.stringify(serverName)}:{${JSON.stringify(keyId)}:${JSON.stringify(signatureBase64)}}}`;
+  return canonicalPduJson.slice(0, i + 1) + member + canonicalPduJson.slice(i + 1);
 }
 
 function refs(

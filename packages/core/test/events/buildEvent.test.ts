@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildEvent, checkContentHash, checkPduFormat, computeEventId, CoreError, ROOM_VERSIONS, signingKeyFromSeed,
-  verifyEventSignature, type BuildEventInput,
+  verifyEventSignature, type BuildEventInput, prepareEvent, withOriginSignature, canonicalJson, encodeBase64, signBytes,
 } from '../mine.js';
 
 const v = (id: string) => ROOM_VERSIONS.get(id)!;
@@ -71,4 +71,31 @@ test('strict versions refuse floats in new events; unsigned is kept but not sign
   assert.ok(checkContentHash(b.pdu));
   const big = buildEvent(input({ depth: 2 ** 60, prevEventIds: [hashId('A')], authEventIds: [] }), key, v('10'));
   assert.equal(big.pdu.depth, Number.MAX_SAFE_INTEGER);
+});
+
+test('prepareEvent + a later signature spliced into the stored JSON equal buildEvent byte for byte', () => {
+  const cases: Partial<BuildEventInput>[] = [
+    {},
+    { type: 'm.room.member', stateKey: '@bob:example.org', content: { membership: 'join', displayname: 'B"ob\\' } },
+    { type: 'm.room.topic', stateKey: '', content: { topic: 'x' } },
+    // Nested "sender" keys and escaped quotes in content must not confuse the splice.
+    { content: { body: ',"sender":"@evil:x"', nested: { a: 1, sender: '@x:y', signatures: {} }, msgtype: 'm.text' } },
+    { type: 'm.room.redaction', redacts: '$target:example.org', content: {} },
+    { sender: '@"quoted\\user:example.org' },
+  ];
+  for (const id of ['1', '6', '11', '12']) {
+    const rules = v(id);
+    const roomId = rules.roomIdFromCreateEvent ? '!' + 'R'.repeat(43) : '!room:example.org';
+    for (const over of cases) {
+      const built = buildEvent(input({ roomId, ...over }), key, rules);
+      const prepared = prepareEvent(input({ roomId, ...over }), rules);
+      assert.equal(prepared.eventId, built.eventId, id);
+      assert.equal('signatures' in prepared.pdu, false);
+      const signature = encodeBase64(signBytes(key, prepared.signingJson));
+      const spliced = withOriginSignature(canonicalJson(prepared.pdu), 'example.org', key.keyId, signature);
+      assert.equal(spliced, canonicalJson(built.pdu), `${id} ${JSON.stringify(over)}`);
+      assert.ok(verifyEventSignature(JSON.parse(spliced), rules, 'example.org', 'ed25519:a1', key.publicKeyBase64), id);
+    }
+  }
+  assert.throws(() => withOriginSignature('{"type":"x"}', 'example.org', 'ed25519:a1', 'sig'), CoreError);
 });

@@ -4,7 +4,7 @@
 // whole event; 255 bytes for type and state_key) → 413 M_TOO_LARGE.
 import { randomBytes } from 'node:crypto';
 import {
-  authEventKeys, buildEvent, canonicalJson, checkEventAuth, computeReferenceHash, CoreError, encodeBase64, MatrixError,
+  authEventKeys, buildEvent, canonicalJson, prepareEvent, checkEventAuth, computeReferenceHash, CoreError, encodeBase64, MatrixError,
   redact, roomIdFromCreateEvent, toRoomEvent, type BuildEventInput, type Pdu, type RoomEvent, type RoomVersionRules, type SigningKey,
 } from '@weft/core';
 import type { BuiltEvent, EventFactory, LocalEventInput } from './EventFactory.js';
@@ -14,7 +14,8 @@ const MAX_EVENT_BYTES = 65_536;
 const MAX_FIELD_BYTES = 255;
 
 export class CoreEventFactory implements EventFactory {
-  constructor(private readonly serverName: string, private readonly key: SigningKey) {}
+  /** deferSigning: leave the signature to the EventSigner after the commit (see EventSigner.ts). */
+  constructor(private readonly serverName: string, private readonly key: SigningKey, private readonly deferSigning = false) {}
 
   build(rules: RoomVersionRules, input: LocalEventInput): BuiltEvent {
     // NUL cannot be stored in a PostgreSQL text column: refuse it here rather
@@ -54,6 +55,15 @@ export class CoreEventFactory implements EventFactory {
       };
     }
     try {
+      if (this.deferSigning) {
+        const prepared = prepareEvent(buildInput, rules);
+        const json = canonicalJson(prepared.pdu);
+        // The size limit counts the whole event; the signature will add this much.
+        if (Buffer.byteLength(json, 'utf8') + this.signatureBytes > MAX_EVENT_BYTES) {
+          throw new MatrixError(413, 'M_TOO_LARGE', `Event is larger than ${MAX_EVENT_BYTES} bytes`);
+        }
+        return { eventId: prepared.eventId, pdu: prepared.pdu, json, event: prepared.event, signingJson: prepared.signingJson };
+      }
       const built = buildEvent(buildInput, this.key, rules);
       const json = canonicalJson(built.pdu);
       if (Buffer.byteLength(json, 'utf8') > MAX_EVENT_BYTES) {
@@ -63,6 +73,11 @@ export class CoreEventFactory implements EventFactory {
     } catch (err) {
       throw toMatrixError(err);
     }
+  }
+
+  /** Length of `,"signatures":{"<server>":{"<key id>":"<86 chars>"}}` in the stored JSON. */
+  private get signatureBytes(): number {
+    return `,"signatures":{${JSON.stringify(this.serverName)}:{${JSON.stringify(this.key.keyId)}:""}}`.length + 86;
   }
 
   authKeys(rules: RoomVersionRules, input: { type: string; sender: string; stateKey?: string; content: Record<string, unknown> }): [string, string][] {

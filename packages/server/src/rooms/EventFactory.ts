@@ -22,15 +22,17 @@ export interface LocalEventInput {
 
 export interface BuiltEvent {
   eventId: string;
-  /** The signed PDU. */
+  /** The PDU: signed, or (deferred signing) hashed and given its signature later. */
   pdu: Pdu;
   /** Canonical JSON of `pdu` (what is stored). */
   json: string;
   event: RoomEvent;
+  /** Deferred signing: the bytes the signature will cover (`json` has no signatures yet). */
+  signingJson?: string;
 }
 
 export interface EventFactory {
-  /** Builds, hashes and signs an event; throws MatrixError 413 M_TOO_LARGE / 400 M_BAD_JSON on bad input. */
+  /** Builds, hashes and signs (or, deferring, prepares for signing) an event; throws MatrixError 413 M_TOO_LARGE / 400 M_BAD_JSON on bad input. */
   build(rules: RoomVersionRules, input: LocalEventInput): BuiltEvent;
   /** The (type, state_key) pairs the auth events of such an event must be taken from. */
   authKeys(rules: RoomVersionRules, input: { type: string; sender: string; stateKey?: string; content: JsonObject }): [string, string][];

@@ -9,12 +9,25 @@
 // the order events were built in); after the commit each is finished and the
 // notifier wakes /sync. Durability: a caller's promise resolves only after its
 // batch committed.
+//
+// Deferred signing (SQLite; see EventSigner): a write may arrive hashed but
+// unsigned, with the bytes to sign. After its batch committed (and its caller
+// was answered) the signature is computed on the thread pool, and the signed
+// JSON rides along with the next batch — or, when none comes within
+// SIGNATURE_FLUSH_MS, is written on its own. A watermark ("every event up to
+// this nid is signed") is stored with them at most once a second; start()
+// signs whatever a crash left unsigned above it.
 import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
 import type { Notifier } from '../streams/Notifier.js';
-import type { NewEvent, RoomStore } from '../storage/ports/rooms.js';
+import type { NewEvent, RoomStore, SignedJson } from '../storage/ports/rooms.js';
+import type { EventSigner } from './EventSigner.js';
 
 /** Largest batch written in one transaction. */
 const MAX_BATCH = 1000;
+/** How long finished signatures wait for a batch to ride along with before being written alone. */
+const SIGNATURE_FLUSH_MS = 5;
+/** Minimum interval between watermark writes (bounds the start-up scan after a crash). */
+const WATERMARK_INTERVAL_MS = 1000;
 
 export interface PendingWrite {
   row: NewEvent;
@@ -25,6 +38,10 @@ export interface PendingWrite {
   reject: (err: unknown) => void;
   /** A counter of the caller's writes in flight, decremented when this one settles (before resolve/reject). */
   owner?: { inFlight: number };
+  /** Deferred signing: the row's JSON is unsigned; these are the bytes to sign once it is committed. */
+  signingJson?: string;
+  /** The in-memory PDU, given its `signatures` once signed. */
+  pdu?: { signatures?: unknown };
 }
 
 export interface PersisterDeps {
@@ -33,6 +50,8 @@ export interface PersisterDeps {
   notifier: Notifier;
   /** Called when a batch failed, with the rooms whose in-memory state is now stale. */
   onBatchFailed: (roomIds: ReadonlySet<string>, err: unknown) => void;
+  /** Signs writes that carry `signingJson` (deferred signing; the store must support it). */
+  signer?: EventSigner;
 }
 
 export class EventPersister {
@@ -40,12 +59,29 @@ export class EventPersister {
   private writing = false;
   private nextEventNid = 0;
   private idle: (() => void)[] = [];
+  /** Committed unsigned events whose signed JSON is not written yet (by nid). */
+  private readonly unsignedNids = new Set<number>();
+  /** Signed JSON ready to be written. */
+  private signed: SignedJson[] = [];
+  private signatureTimer: NodeJS.Timeout | undefined;
+  private lastWatermarkAt = 0;
 
   constructor(private readonly deps: PersisterDeps) {}
 
-  /** Must be called once before the first write. */
+  /** Must be called once before the first write. Signs what a crash left unsigned (deferred signing). */
   async start(): Promise<void> {
-    this.nextEventNid = (await this.deps.store.maxEventNid()) + 1;
+    const { store, signer } = this.deps;
+    const maxNid = await store.maxEventNid();
+    this.nextEventNid = maxNid + 1;
+    if (signer) {
+      const rows = await store.unsignedCandidates();
+      const fixed: SignedJson[] = [];
+      for (const r of rows) {
+        const json = signer.signStored(r.roomVersion, r.json);
+        if (json !== undefined) fixed.push({ eventNid: r.eventNid, json });
+      }
+      await store.persistEvents([], { signed: fixed, signedThrough: maxNid });
+    }
   }
 
   /** Allocates the event's nid and stream position now; the row is written with the next batch. */
@@ -75,29 +111,67 @@ export class EventPersister {
     this.queue = keep;
   }
 
-  /** Resolves when everything queued so far is written. */
+  /** Resolves when everything queued so far is written, signatures included. */
   async flushed(): Promise<void> {
-    if (!this.writing && this.queue.length === 0) return;
+    if (!this.writing && this.queue.length === 0 && this.unsignedNids.size === 0) return;
     await new Promise<void>((resolve) => this.idle.push(resolve));
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (this.queue.length > 0 || this.signed.length > 0) {
       const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
       this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
       await this.writeBatch(batch);
     }
     this.writing = false;
+    this.settleIdle();
+  }
+
+  private settleIdle(): void {
+    // flushed() waiters wait for the signatures too.
+    if (this.writing || this.queue.length > 0 || this.unsignedNids.size > 0) return;
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
   }
 
+  /** A signature finished: write it with the next batch, or alone after SIGNATURE_FLUSH_MS. */
+  private signatureReady(s: SignedJson): void {
+    this.signed.push(s);
+    if (this.writing || this.signatureTimer !== undefined) return;
+    this.signatureTimer = setTimeout(() => {
+      this.signatureTimer = undefined;
+      if (this.writing) return;
+      this.writing = true;
+      void this.drain();
+    }, SIGNATURE_FLUSH_MS);
+  }
+
+  /** The signed JSON to write with this batch, and the watermark when one is due. */
+  private takeSigned(batch: PendingWrite[]): { signed: SignedJson[]; signedThrough?: number } | undefined {
+    if (this.signed.length === 0) return undefined;
+    const signed = this.signed;
+    this.signed = [];
+    const now = Date.now();
+    if (now - this.lastWatermarkAt < WATERMARK_INTERVAL_MS) return { signed };
+    this.lastWatermarkAt = now;
+    // Every nid below the lowest one still unsigned after this batch is signed.
+    const written = new Set(signed.map((s) => s.eventNid));
+    let lowest = Infinity;
+    for (const nid of this.unsignedNids) if (!written.has(nid) && nid < lowest) lowest = nid;
+    for (const w of batch) if (w.signingJson !== undefined && w.row.eventNid < lowest) lowest = w.row.eventNid;
+    const through = lowest === Infinity ? (batch.length > 0 ? batch[batch.length - 1]!.row.eventNid : Math.max(...written)) : lowest - 1;
+    return { signed, signedThrough: through };
+  }
+
   private async writeBatch(batch: PendingWrite[]): Promise<void> {
     const { store, generator, notifier } = this.deps;
+    const signatures = this.takeSigned(batch);
     try {
-      await store.persistEvents(batch.map((w) => w.row));
+      await store.persistEvents(batch.map((w) => w.row), signatures);
     } catch (err) {
+      // Signatures are retried with the next write.
+      if (signatures) this.signed.push(...signatures.signed);
       const rooms = new Set(batch.map((w) => w.roomId));
       for (const w of batch) {
         generator.finish(w.row.streamPos);
@@ -116,10 +190,30 @@ export class EventPersister {
       roomIds.add(w.roomId);
       for (const u of w.userIds) userIds.add(u);
     }
+    if (signatures) for (const s of signatures.signed) this.unsignedNids.delete(s.eventNid);
+    if (batch.length === 0) return;
     notifier.notify({ roomIds, userIds });
     for (const w of batch) {
       if (w.owner) w.owner.inFlight--;
       w.resolve();
+    }
+    const { signer } = this.deps;
+    if (!signer) return;
+    for (const w of batch) {
+      if (w.signingJson === undefined) continue;
+      const nid = w.row.eventNid;
+      this.unsignedNids.add(nid);
+      signer.signLater(w.row.json, w.signingJson).then(
+        (signed) => {
+          if (w.pdu) w.pdu.signatures = signed.signatures;
+          this.signatureReady({ eventNid: nid, json: signed.json });
+        },
+        // Cannot happen with a valid key; start() signs it after the next restart.
+        () => {
+          this.unsignedNids.delete(nid);
+          this.settleIdle();
+        },
+      );
     }
   }
 }

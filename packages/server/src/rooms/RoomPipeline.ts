@@ -18,6 +18,7 @@ import type { BuiltEvent, EventFactory, LocalEventInput } from './EventFactory.j
 import { RoomState, type CachedEvent } from './RoomState.js';
 import { TxnCache } from './TxnCache.js';
 import { relationOf } from '../relations/relationOf.js';
+import type { EventSigner } from './EventSigner.js';
 
 export interface SendRequest {
   roomId: string;
@@ -70,6 +71,8 @@ export interface PipelineDeps {
   now?: () => number;
   /** Rooms kept in memory (least recently used evicted, never one with writes in flight). */
   maxCachedRooms?: number;
+  /** Signs events after their commit when the factory defers signing (EventSigner.ts). */
+  signer?: EventSigner;
 }
 
 interface Slot {
@@ -98,6 +101,7 @@ export class RoomPipeline {
       onBatchFailed: (roomIds) => {
         for (const id of roomIds) this.rooms.delete(id);
       },
+      ...(deps.signer ? { signer: deps.signer } : {}),
     });
   }
 
@@ -247,7 +251,9 @@ export class RoomPipeline {
         if (c.event.eventId === built.event.redacts) state.state.set(key, { event: factory.redacted(rules, c.event) });
       }
     }
-    return { eventId: built.eventId, pdu: built.pdu, json: built.json, event: built.event, unsigned };
+    const out: Built = { eventId: built.eventId, pdu: built.pdu, json: built.json, event: built.event, unsigned };
+    if (built.signingJson !== undefined) out.signingJson = built.signingJson;
+    return out;
   }
 
   private persist(slot: Slot, built: Built, req: Omit<SendRequest, 'precheck'>): Promise<void> {
@@ -281,7 +287,7 @@ export class RoomPipeline {
     const userIds = ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS;
     // The persister settles the slot's in-flight count itself: no wrapper closures per event.
     return new Promise<void>((resolve, reject) => {
-      this.persister.enqueue({ row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot });
+      this.persister.enqueue({ row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, pdu: built.pdu });
     });
   }
 

@@ -7,6 +7,7 @@ import type { Notifier } from '../streams/Notifier.js';
 import type { RoomStore } from '../storage/ports/rooms.js';
 import type { UserStore } from '../storage/ports/accounts.js';
 import { CoreEventFactory } from './CoreEventFactory.js';
+import { EventSigner } from './EventSigner.js';
 import { RoomPipeline } from './RoomPipeline.js';
 import { RoomService } from './RoomService.js';
 import { MembershipService, type ProfileSource } from './MembershipService.js';
@@ -30,9 +31,13 @@ export async function createRoomsArea(deps: {
   generator: StreamIdGenerator;
   notifier: Notifier;
 }): Promise<RoomsArea> {
-  const factory = new CoreEventFactory(deps.serverName, signingKeyFromSeed(deps.signingKey.seed, deps.signingKey.keyId));
+  const key = signingKeyFromSeed(deps.signingKey.seed, deps.signingKey.keyId);
+  // SQLite: sign after the commit, off the send's critical path (EventSigner.ts).
+  const deferSigning = deps.store.deferredSigning;
+  const factory = new CoreEventFactory(deps.serverName, key, deferSigning);
   const pipeline = new RoomPipeline({
     store: deps.store, generator: deps.generator, notifier: deps.notifier, factory, serverName: deps.serverName,
+    ...(deferSigning ? { signer: new EventSigner(deps.serverName, key) } : {}),
   });
   await pipeline.start();
   const profiles: ProfileSource = {

@@ -6,7 +6,7 @@ import type { SqlDb } from '../Database.js';
 import { isUniqueViolation } from '../dialect.js';
 import { RoomsSqliteWriter } from './roomsSqliteWriter.js';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { EventRow, NewEvent, PublicRoomRow, RoomMembershipRow, RoomRecord, RoomStore } from '../ports/rooms.js';
+import type { EventRow, NewEvent, PublicRoomRow, RoomMembershipRow, RoomRecord, RoomStore, SignatureWrite } from '../ports/rooms.js';
 
 interface RoomsTable { room_nid: number; room_id: string; room_version: string; creator: string; is_public: number; created_ts: number }
 interface EventsTable {
@@ -27,6 +27,7 @@ export interface RoomTables {
   room_aliases: RoomAliasesTable;
   room_forgotten: RoomForgottenTable;
   event_relations: EventRelationsTable;
+  event_signing: { id: number; signed_through: number };
 }
 
 /** Rows per multi-row INSERT (12 columns: far below both engines' parameter limits). */
@@ -113,9 +114,10 @@ export class KyselyRoomStore implements RoomStore {
     return r?.m === null || r?.m === undefined ? 0 : Number(r.m);
   }
 
-  async persistEvents(events: readonly NewEvent[]): Promise<void> {
+  async persistEvents(events: readonly NewEvent[], signatures?: SignatureWrite): Promise<void> {
+    if (this.sqlite) return this.sqlite.persistEvents(events, signatures);
+    if (signatures && (signatures.signed.length > 0 || signatures.signedThrough !== undefined)) await this.writeSignatures(signatures);
     if (events.length === 0) return;
-    if (this.sqlite) return this.sqlite.persistEvents(events);
     // The last state event per (room, type, state_key) wins; PostgreSQL refuses
     // an upsert that touches the same row twice, so collapse first.
     const state = new Map<string, CurrentStateTable>();
@@ -211,6 +213,24 @@ export class KyselyRoomStore implements RoomStore {
       );
     }
     await q.selectNoFrom(sql<number>`1`.as('done')).execute();
+  }
+
+  /** Deferred signing on the Kysely path (unused by the pipeline on PostgreSQL, which signs before commit; kept for the port's contract). */
+  private async writeSignatures(signatures: SignatureWrite): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      for (const s of signatures.signed) await tx.updateTable('events').set({ json: s.json }).where('event_nid', '=', s.eventNid).execute();
+      if (signatures.signedThrough !== undefined) {
+        await tx.updateTable('event_signing').set({ signed_through: signatures.signedThrough }).where('id', '=', 1).execute();
+      }
+    });
+  }
+
+  get deferredSigning(): boolean {
+    return this.sqlite !== undefined;
+  }
+
+  async unsignedCandidates(): Promise<{ eventNid: number; json: string; roomVersion: string }[]> {
+    return this.sqlite ? this.sqlite.unsignedCandidates() : [];
   }
 
   async currentStateEvents(roomNid: number): Promise<EventRow[]> {

@@ -113,3 +113,22 @@ export const rooms002: Migration = {
     await db.schema.dropIndex('event_txns_event').execute();
   },
 };
+
+/**
+ * Deferred signing (rooms/EventSigner.ts): on SQLite a local event is committed
+ * hashed but unsigned and its signed JSON is written shortly after. The one
+ * row here says up to which event_nid every event is known to be signed, so
+ * start-up only re-checks the events above it.
+ */
+export const rooms003: Migration = {
+  id: 'rooms-003',
+  async up(db, ddl) {
+    await db.schema
+      .createTable('event_signing')
+      .addColumn('id', 'integer', (c) => c.primaryKey())
+      .addColumn('signed_through', ddl.bigint, (c) => c.notNull())
+      .execute();
+    const r = await db.selectFrom('events').select((eb) => eb.fn.max<number>('event_nid').as('m')).executeTakeFirst();
+    await db.insertInto('event_signing').values({ id: 1, signed_through: Number(r?.m ?? 0) }).execute();
+  },
+};

@@ -57,6 +57,18 @@ export interface NewEvent {
   relation?: { relatesTo: string; relType: string };
 }
 
+/** A stored event's JSON with its origin signature added (deferred signing). */
+export interface SignedJson {
+  eventNid: number;
+  json: string;
+}
+
+/** Signed JSON written with a batch, and (when due) the new signed-through watermark. */
+export interface SignatureWrite {
+  signed: readonly SignedJson[];
+  signedThrough?: number;
+}
+
 export interface RoomMembershipRow {
   roomId: string;
   membership: string;
@@ -83,9 +95,21 @@ export interface RoomStore {
   /**
    * Writes the events in ONE transaction: the event rows, current_state for
    * state events (in order, so the last one per key wins), transaction IDs,
-   * and redacted_by of redaction targets.
+   * and redacted_by of redaction targets; plus, for deferred signing, the
+   * signed JSON of earlier events and the signed-through watermark.
    */
-  persistEvents(events: readonly NewEvent[]): Promise<void>;
+  persistEvents(events: readonly NewEvent[], signatures?: SignatureWrite): Promise<void>;
+  /**
+   * Whether the pipeline should defer signing (rooms/EventSigner.ts): true on
+   * SQLite, where a commit is a synchronous main-thread cost and the signature
+   * is the largest piece of a send's CPU left to move off its critical path.
+   */
+  readonly deferredSigning: boolean;
+  /**
+   * The events above the signed-through watermark, with their rooms' versions,
+   * for start-up to sign what a crash left unsigned ([] when not deferring).
+   */
+  unsignedCandidates(): Promise<{ eventNid: number; json: string; roomVersion: string }[]>;
 
   /** The room's current state events. */
   currentStateEvents(roomNid: number): Promise<EventRow[]>;

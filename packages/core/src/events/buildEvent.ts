@@ -62,6 +62,8 @@ export interface PreparedEvent extends BuiltEvent {
    * event without signatures/unsigned); also the reference-hash input.
    */
   readonly signingJson: string;
+  /** Canonical JSON of `pdu` as returned (hashed, not signed): what a deferring caller stores. */
+  readonly json: string;
 }
 
 /**
@@ -99,16 +101,26 @@ export function prepareEvent(input: BuildEventInput, rules: RoomVersionRules): P
   pdu.type = input.type;
 
   // Content hash over everything but hashes/signatures/unsigned (none present yet).
-  pdu.hashes = { sha256: encodeBase64(sha256(canonicalJson(pdu, { strict: rules.strictCanonicalJson }))) };
+  const hashInput = canonicalJson(pdu, { strict: rules.strictCanonicalJson });
+  const contentHash = encodeBase64(sha256(hashInput));
+  pdu.hashes = { sha256: contentHash };
   // The signed bytes (redacted, without signatures/unsigned) are also the
   // reference-hash input, so one canonical encoding serves both.
   const signingJson = redactedSigningJson(pdu, rules);
   if (input.unsigned !== undefined) pdu.unsigned = input.unsigned;
+  // The hashed PDU's canonical JSON without encoding the content a second time:
+  // `hashes` sorts right before `origin_server_ts`, and every top-level member
+  // after that one holds only strings and arrays of references, so the last
+  // `,"origin_server_ts":` is the top-level one. (`origin`/`unsigned`: re-encode.)
+  const at = hashInput.lastIndexOf(',"origin_server_ts":');
+  const json = pdu.origin === undefined && pdu.unsigned === undefined && at > 0
+    ? `${hashInput.slice(0, at)},"hashes":{"sha256":"${contentHash}"}${hashInput.slice(at)}`
+    : canonicalJson(pdu);
 
   const eventId = rules.eventIdInEvent
     ? (pdu.event_id as string)
     : eventIdFromReferenceHash(sha256(signingJson), rules);
-  return { pdu, eventId, event: toRoomEvent(pdu, rules, eventId), signingJson };
+  return { pdu, eventId, event: toRoomEvent(pdu, rules, eventId), signingJson, json };
 }
 
 /**

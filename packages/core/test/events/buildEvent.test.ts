@@ -82,6 +82,9 @@ test('prepareEvent + a later signature spliced into the stored JSON equal buildE
     { content: { body: ',"sender":"@evil:x"', nested: { a: 1, sender: '@x:y', signatures: {} }, msgtype: 'm.text' } },
     { type: 'm.room.redaction', redacts: '$target:example.org', content: {} },
     { sender: '@"quoted\\user:example.org' },
+    { content: { origin_server_ts: 1, x: { a: 1, origin_server_ts: 2, hashes: {} } } },
+    { includeOrigin: true },
+    { unsigned: { age: 1 } },
   ];
   for (const id of ['1', '6', '11', '12']) {
     const rules = v(id);
@@ -91,6 +94,7 @@ test('prepareEvent + a later signature spliced into the stored JSON equal buildE
       const prepared = prepareEvent(input({ roomId, ...over }), rules);
       assert.equal(prepared.eventId, built.eventId, id);
       assert.equal('signatures' in prepared.pdu, false);
+      assert.equal(prepared.json, canonicalJson(prepared.pdu), `${id} ${JSON.stringify(over)}`);
       const signature = encodeBase64(signBytes(key, prepared.signingJson));
       const spliced = withOriginSignature(canonicalJson(prepared.pdu), 'example.org', key.keyId, signature);
       assert.equal(spliced, canonicalJson(built.pdu), `${id} ${JSON.stringify(over)}`);

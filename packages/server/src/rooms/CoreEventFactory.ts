@@ -57,7 +57,7 @@ export class CoreEventFactory implements EventFactory {
     try {
       if (this.deferSigning) {
         const prepared = prepareEvent(buildInput, rules);
-        const json = canonicalJson(prepared.pdu);
+        const json = prepared.json;
         // The size limit counts the whole event; the signature will add this much.
         if (Buffer.byteLength(json, 'utf8') + this.signatureBytes > MAX_EVENT_BYTES) {
           throw new MatrixError(413, 'M_TOO_LARGE', `Event is larger than ${MAX_EVENT_BYTES} bytes`);

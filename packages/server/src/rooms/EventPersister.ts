@@ -150,6 +150,11 @@ export class EventPersister {
   /** The signed JSON to write with this batch, and the watermark when one is due. */
   private takeSigned(batch: PendingWrite[]): { signed: SignedJson[]; signedThrough?: number } | undefined {
     if (this.signed.length === 0) return undefined;
+    // Riding along with this batch: no separate signature write needed.
+    if (this.signatureTimer !== undefined) {
+      clearTimeout(this.signatureTimer);
+      this.signatureTimer = undefined;
+    }
     const signed = this.signed;
     this.signed = [];
     const now = Date.now();
@@ -197,13 +202,24 @@ export class EventPersister {
       if (w.owner) w.owner.inFlight--;
       w.resolve();
     }
-    const { signer } = this.deps;
-    if (!signer) return;
+    if (!this.deps.signer) return;
+    const toSign: PendingWrite[] = [];
     for (const w of batch) {
       if (w.signingJson === undefined) continue;
+      this.unsignedNids.add(w.row.eventNid);
+      toSign.push(w);
+    }
+    // After this turn's microtasks, i.e. once the callers' responses are written:
+    // a signing thread started earlier competes for a core with whatever the
+    // response wakes up (measured on 2 cores: the client's next request).
+    if (toSign.length > 0) setImmediate(() => this.sign(toSign));
+  }
+
+  private sign(writes: PendingWrite[]): void {
+    const signer = this.deps.signer!;
+    for (const w of writes) {
       const nid = w.row.eventNid;
-      this.unsignedNids.add(nid);
-      signer.signLater(w.row.json, w.signingJson).then(
+      signer.signLater(w.row.json, w.signingJson!).then(
         (signed) => {
           if (w.pdu) w.pdu.signatures = signed.signatures;
           this.signatureReady({ eventNid: nid, json: signed.json });

@@ -38,6 +38,8 @@ function wrap(engine: Engine, db: SqlDb): Database {
   };
 }
 
+type BetterSqlite3Database = import('better-sqlite3').Database;
+
 async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -50,7 +52,33 @@ async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
-  return { db: new Kysely({ dialect: new SqliteDialect({ database: conn }) }), conn };
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) }), conn };
+}
+
+/** Distinct SQL texts kept prepared (Kysely's `in (?, ?, …)` lists make some texts vary with arity). */
+const STATEMENT_CACHE_MAX = 512;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; preparing (parsing and
+ * planning in SQLite) was the largest single cost of a /sync in profiles. The
+ * same SQL text gets the same better-sqlite3 statement back. Safe because the
+ * driver runs one query at a time per connection and never leaves a statement
+ * mid-iteration across queries (Weft does not stream results).
+ */
+function cachingStatements(conn: BetterSqlite3Database): { close(): void; prepare: BetterSqlite3Database['prepare'] } {
+  const cache = new Map<string, ReturnType<BetterSqlite3Database['prepare']>>();
+  return {
+    close: () => void conn.close(),
+    prepare: ((sqlText: string) => {
+      let stmt = cache.get(sqlText);
+      if (stmt === undefined) {
+        stmt = conn.prepare(sqlText);
+        if (cache.size >= STATEMENT_CACHE_MAX) cache.clear();
+        cache.set(sqlText, stmt);
+      }
+      return stmt;
+    }) as BetterSqlite3Database['prepare'],
+  };
 }
 
 async function openPostgres(opts: Extract<DatabaseOptions, { engine: 'postgres' }>): Promise<SqlDb> {

@@ -19,6 +19,17 @@ export interface ToDeviceEvent {
 }
 
 export class ToDeviceService {
+  /**
+   * /sync asks every device for its to-device messages on every response, and
+   * almost always there are none. This process is the only writer of the inbox,
+   * so it knows the newest position queued per user (`floor`, the position at
+   * start, stands for older messages) and per device how far its inbox was
+   * acknowledged: when both are at or below `since`, the two queries are skipped.
+   */
+  private readonly lastQueued = new Map<string, number>();
+  private readonly acknowledgedThrough = new Map<string, number>();
+  private readonly floor: number;
+
   constructor(
     private readonly deps: {
       serverName: string;
@@ -30,7 +41,13 @@ export class ToDeviceService {
       /** Remote recipients (federation hands them on, once it exists). */
       onRemote?: (sender: string, type: string, byUser: Map<string, JsonObject>) => void;
     },
-  ) {}
+  ) {
+    this.floor = deps.generator.current;
+  }
+
+  private queued(userId: string, pos: number): void {
+    if ((this.lastQueued.get(userId) ?? -1) < pos) this.lastQueued.set(userId, pos);
+  }
 
   /** PUT /sendToDevice/{eventType}/{txnId}: idempotent per (device, txnId). */
   async send(requester: Requester, eventType: string, txnId: string, body: JsonObject): Promise<void> {
@@ -72,6 +89,7 @@ export class ToDeviceService {
       generator.finish(pos);
     }
     if (!sent) return;
+    for (const u of recipients) this.queued(u, pos);
     if (recipients.size > 0) notifier.notify({ userIds: recipients });
     if (remote.size > 0) this.deps.onRemote?.(requester.userId, eventType, remote);
   }
@@ -87,13 +105,20 @@ export class ToDeviceService {
   async deliver(userId: string, deviceId: string, since: number | null, upto: number): Promise<ToDeviceEvent[]> {
     const { store, generator } = this.deps;
     const limit = this.deps.limit ?? TO_DEVICE_LIMIT;
-    if (since !== null) await store.acknowledge(userId, deviceId, since);
+    const key = `${userId}\u0000${deviceId}`;
+    const last = this.lastQueued.get(userId) ?? this.floor;
+    if (since !== null && since >= last && (this.acknowledgedThrough.get(key) ?? -1) >= last) return [];
+    if (since !== null) {
+      await store.acknowledge(userId, deviceId, since);
+      if ((this.acknowledgedThrough.get(key) ?? -1) < since) this.acknowledgedThrough.set(key, since);
+    }
     const rows = await store.pending(userId, deviceId, since, upto, limit + 1);
     if (rows.length > limit) {
       rows.length = limit;
       const pos = generator.allocate();
       try {
         await store.moveAfter(userId, deviceId, rows[limit - 1]!, pos);
+        this.queued(userId, pos);
       } finally {
         generator.finish(pos);
       }

@@ -36,8 +36,10 @@ try {
   let receiving = true;
   const total = Math.round(ratePerSec * seconds);
 
+  let syncRequests = 0;
   const receiver = (async () => {
     while (receiving) {
+      syncRequests++;
       const res = await hs.request('GET', `${V3}/sync?since=${since}&timeout=2000&set_presence=offline&filter=${filter}`, undefined, bob.accessToken);
       const now = performance.now();
       since = res.body.next_batch;
@@ -58,6 +60,8 @@ try {
   // offered load is the target rate and not 1 / send latency.
   const MAX_IN_FLIGHT = 32;
   const intervalMs = 1000 / ratePerSec;
+  const serverCpu0 = hs.cpuMs();
+  const clientCpu0 = process.cpuUsage();
   const start = performance.now();
   const inFlight = new Set<Promise<void>>();
   let failures = 0;
@@ -82,6 +86,9 @@ try {
   await Promise.all(inFlight);
   if (failures > 0) throw new Error(`${failures} sends failed`);
   const sendSeconds = (performance.now() - start) / 1000;
+  const serverCpuPct = Math.round(((hs.cpuMs() - serverCpu0) / 10) / sendSeconds);
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const clientCpuPct = Math.round((clientCpu.user + clientCpu.system) / 1e4 / sendSeconds);
   const deadline = Date.now() + 10_000;
   while (latencies.length < total && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
   receiving = false;
@@ -98,6 +105,10 @@ try {
     node: process.version,
     targetRatePerSec: ratePerSec,
     achievedRatePerSec: Math.round(total / sendSeconds),
+    // Busy share of one core while sending: the server (all its threads) and this load generator.
+    serverCpuPercent: serverCpuPct,
+    clientCpuPercent: clientCpuPct,
+    syncRequests,
     messages: total,
     delivered: latencies.length,
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },

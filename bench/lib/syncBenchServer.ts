@@ -1,6 +1,7 @@
 // Starts bench/lib/sync-server-child.ts in a child process and gives a small HTTP
 // client for it (register, request).
 import { fork } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Agent, request as undiciRequest } from 'undici';
 
@@ -8,6 +9,8 @@ export interface BenchUser { userId: string; accessToken: string }
 
 export interface BenchServer {
   baseUrl: string;
+  /** CPU time (user + system, ms) the server process has used so far (Linux /proc). */
+  cpuMs(): number;
   register(localpart: string): Promise<BenchUser>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
@@ -38,6 +41,10 @@ export async function startBenchServer(engine: string): Promise<BenchServer> {
   };
   return {
     baseUrl,
+    cpuMs() {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    },
     request,
     async register(localpart) {
       const res = await request('POST', '/_matrix/client/v3/register', { username: localpart, password: 'bench password 1', auth: { type: 'm.login.dummy' } });

@@ -135,6 +135,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
     const e2ee = createE2eeArea({
       serverName: config.server_name, database: storage.database, generator, notifier, uia,
+      lastMembershipChange: () => rooms.pipeline.lastMemberEventPos,
       devices: {
         exists: async (userId, deviceId) => (await storage.devices.getDevice(userId, deviceId)) !== undefined,
         create: async (userId, deviceId, name) => void (await storage.devices.ensureDevice(userId, deviceId, name, Date.now())),

@@ -13,7 +13,20 @@ export interface DeviceListChanges {
 }
 
 export class DeviceListService {
-  constructor(private readonly deps: { store: DeviceListStore; generator: StreamIdGenerator; notifier: Notifier }) {}
+  /**
+   * Newest position of a device-list change written by this process (the only
+   * writer; at start, the position then stands for older ones): /sync skips
+   * the change query when nothing changed after its `from`.
+   */
+  private lastChange: number;
+
+  constructor(private readonly deps: {
+    store: DeviceListStore; generator: StreamIdGenerator; notifier: Notifier;
+    /** Position of the newest membership event anywhere (rooms area); absent: always query. */
+    lastMembershipChange?: () => number;
+  }) {
+    this.lastChange = deps.generator.current;
+  }
 
   /**
    * Records that `userId`'s device list (devices, device keys, cross-signing
@@ -25,6 +38,7 @@ export class DeviceListService {
     const pos = generator.allocate();
     try {
       await store.addChanges([userId], pos);
+      if (pos > this.lastChange) this.lastChange = pos;
     } finally {
       generator.finish(pos);
     }
@@ -54,8 +68,9 @@ export class DeviceListService {
     const { store } = this.deps;
     // Two range queries first: on most syncs nothing changed and we stop here,
     // without the (heavier) "who shares a room with me" join.
-    const changedUsers = await store.changedUsersBetween(from, to);
-    const memberships = await store.membershipChangesBetween(userId, from, to);
+    const lastMembership = this.deps.lastMembershipChange?.();
+    const changedUsers = from >= this.lastChange ? [] : await store.changedUsersBetween(from, to);
+    const memberships = lastMembership !== undefined && from >= lastMembership ? [] : await store.membershipChangesBetween(userId, from, to);
     if (changedUsers.length === 0 && memberships.length === 0) return { changed: [], left: [] };
     const sharing = await this.usersSharingRoom(userId);
     const changed = new Set<string>();

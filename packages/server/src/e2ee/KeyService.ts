@@ -19,7 +19,41 @@ export interface KeyServiceDeps {
 const NO_FEDERATION = { status: 503, message: 'Federation is not available on this server yet' };
 
 export class KeyService {
+  /**
+   * One-time key counts and unused fallback key types per device, for /sync
+   * (asked on every response, changed only by upload, claim and device
+   * deletion — all through this service). A version per device keeps a read
+   * that raced a change from caching what it saw before the change.
+   */
+  private readonly keyCounts = new Map<string, { otk: Record<string, number>; fallback: string[] }>();
+  private readonly keyVersions = new Map<string, number>();
+
   constructor(private readonly deps: KeyServiceDeps) {}
+
+  /** The cached counts of these devices are stale (keys uploaded, claimed or deleted). */
+  forgetKeyCounts(userId: string, deviceIds: Iterable<string>): void {
+    for (const d of deviceIds) {
+      const key = `${userId}\u0000${d}`;
+      this.keyCounts.delete(key);
+      this.keyVersions.set(key, (this.keyVersions.get(key) ?? 0) + 1);
+    }
+  }
+
+  private async cachedKeyCounts(userId: string, deviceId: string): Promise<{ otk: Record<string, number>; fallback: string[] }> {
+    const key = `${userId}\u0000${deviceId}`;
+    const hit = this.keyCounts.get(key);
+    if (hit) return hit;
+    const version = this.keyVersions.get(key) ?? 0;
+    const [otk, fallback] = await Promise.all([
+      this.deps.store.oneTimeKeyCounts(userId, deviceId), this.deps.store.unusedFallbackKeyTypes(userId, deviceId),
+    ]);
+    const entry = { otk: { signed_curve25519: 0, ...otk }, fallback };
+    if ((this.keyVersions.get(key) ?? 0) === version) {
+      if (this.keyCounts.size >= 100_000) this.keyCounts.clear();
+      this.keyCounts.set(key, entry);
+    }
+    return entry;
+  }
 
   private isLocal(userId: string): boolean {
     return userId.startsWith('@') && userId.slice(userId.indexOf(':') + 1) === this.deps.serverName;
@@ -62,16 +96,17 @@ export class KeyService {
     for (const f of fallbacks) {
       await store.setFallbackKey(userId, deviceId, { algorithm: f.algorithm, keyId: f.keyId, keyJson: canonicalJson(f.value) });
     }
+    if (otks.length > 0 || fallbacks.length > 0) this.forgetKeyCounts(userId, [deviceId]);
     return { one_time_key_counts: await this.oneTimeKeyCounts(userId, deviceId) };
   }
 
   /** Counts for /keys/upload and /sync; signed_curve25519 always present (clients expect it; Synapse does the same). */
   async oneTimeKeyCounts(userId: string, deviceId: string): Promise<Record<string, number>> {
-    return { signed_curve25519: 0, ...(await this.deps.store.oneTimeKeyCounts(userId, deviceId)) };
+    return { ...(await this.cachedKeyCounts(userId, deviceId)).otk };
   }
 
-  unusedFallbackKeyTypes(userId: string, deviceId: string): Promise<string[]> {
-    return this.deps.store.unusedFallbackKeyTypes(userId, deviceId);
+  async unusedFallbackKeyTypes(userId: string, deviceId: string): Promise<string[]> {
+    return [...(await this.cachedKeyCounts(userId, deviceId)).fallback];
   }
 
   /** Validates uploaded device keys (device_keys.yaml) and returns their stored form. */
@@ -155,6 +190,7 @@ export class KeyService {
       for (const [deviceId, algorithm] of Object.entries(devices as Record<string, string>)) {
         const key = (await this.deps.store.claimOneTimeKey(userId, deviceId, algorithm))
           ?? (await this.deps.store.claimFallbackKey(userId, deviceId, algorithm));
+        this.forgetKeyCounts(userId, [deviceId]);
         if (!key) continue;
         const byDevice = (one_time_keys[userId] ??= {});
         byDevice[deviceId] = { [`${key.algorithm}:${key.keyId}`]: JSON.parse(key.keyJson) };

@@ -25,6 +25,8 @@ export interface E2eeAreaOptions {
   uia: Pick<UserInteractiveAuth, 'check'>;
   /** Device rows for MSC3814 dehydrated devices (accounts area). */
   devices: DehydratedDeviceDeps['devices'];
+  /** Stream position of the newest membership event (rooms area); lets /sync skip the device-list membership query. */
+  lastMembershipChange?: () => number;
 }
 
 export interface E2eeArea {
@@ -50,7 +52,10 @@ export function createE2eeArea(opts: E2eeAreaOptions): E2eeArea {
   const db = opts.database.db;
   const keyStore = new KyselyE2eeKeyStore(db, opts.database.engine);
   const toDeviceStore = new KyselyToDeviceStore(db);
-  const deviceLists = new DeviceListService({ store: new KyselyE2eeDeviceListStore(db), generator: opts.generator, notifier: opts.notifier });
+  const deviceLists = new DeviceListService({
+    store: new KyselyE2eeDeviceListStore(db), generator: opts.generator, notifier: opts.notifier,
+    ...(opts.lastMembershipChange ? { lastMembershipChange: opts.lastMembershipChange } : {}),
+  });
   const keys = new KeyService({ serverName: opts.serverName, store: keyStore, deviceLists });
   const crossSigning = new CrossSigningService({
     store: keyStore, deviceLists, uia: opts.uia, deviceIdsOf: (u) => toDeviceStore.deviceIdsOf(u),
@@ -69,6 +74,7 @@ export function createE2eeArea(opts: E2eeAreaOptions): E2eeArea {
     syncExtension: new E2eeSyncExtension({ keys, deviceLists, toDevice }),
     async onDevicesDeleted(userId, deviceIds) {
       await keyStore.deleteDevices(userId, deviceIds);
+      keys.forgetKeyCounts(userId, deviceIds);
       await toDeviceStore.deleteDevices(userId, deviceIds);
       await deviceLists.markChanged(userId);
     },

@@ -82,6 +82,12 @@ interface Slot {
 }
 
 export class RoomPipeline {
+  /**
+   * Stream position of the newest m.room.member event built here (every event
+   * of this server is), or the position at start: lets readers skip
+   * "membership changed since X?" queries (device lists in /sync).
+   */
+  lastMemberEventPos: number;
   /** Called when a thread reply (rel_type m.thread) is built, with its root's ID (the relations area's root index). */
   onThreadReply: ((rootId: string) => void) | undefined;
   private readonly rooms = new Map<string, Slot>();
@@ -93,6 +99,7 @@ export class RoomPipeline {
 
   constructor(private readonly deps: PipelineDeps) {
     this.now = deps.now ?? Date.now;
+    this.lastMemberEventPos = deps.generator.current;
     this.txns = new TxnCache(deps.store, this.now);
     this.persister = new EventPersister({
       store: deps.store,
@@ -285,6 +292,7 @@ export class RoomPipeline {
     }
     slot.inFlight++;
     const userIds = ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS;
+    if (ev.type === 'm.room.member' && streamPos > this.lastMemberEventPos) this.lastMemberEventPos = streamPos;
     // The persister settles the slot's in-flight count itself: no wrapper closures per event.
     return new Promise<void>((resolve, reject) => {
       this.persister.enqueue({ row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, pdu: built.pdu });

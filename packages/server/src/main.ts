@@ -131,6 +131,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       db: storage.database.db, generator, notifier, extensions: syncExtensions, format: serializerFormatter(rooms.serializer),
       sqliteConnection: storage.database.sqliteConnection,
       visibility: events.visibility.syncFilter,
+      lastMembershipChange: () => rooms.pipeline.lastMemberEventPos,
       unreadCounter: createPushUnreadCounter(storage.database.db, (userId) => pushRules.ruleset(userId), storage.database.sqliteConnection),
     });
     const e2ee = createE2eeArea({

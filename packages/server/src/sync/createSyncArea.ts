@@ -6,6 +6,7 @@ import {
 import { KyselySyncReadStore } from '../storage/kysely/KyselySyncReadStore.js';
 import { SqliteSyncReadStore } from '../storage/kysely/syncSqliteReads.js';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { SyncReadStore, UserMembership } from '../storage/ports/sync.js';
 import type { Notifier } from '../streams/Notifier.js';
 import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
 import type { SyncApiDeps } from '../client-api/sync/SyncApiDeps.js';
@@ -32,6 +33,12 @@ export interface SyncAreaOptions {
   format: ClientEventFormatter;
   /** visibility/ module; defaults to showing everything (INTEGRATION POINT). */
   visibility?: VisibilityFilter;
+  /**
+   * Stream position of the newest m.room.member event (rooms area): while it
+   * stays the same, a user's memberships read earlier are still current, so
+   * /sync (asked on every response) reuses them.
+   */
+  lastMembershipChange?: () => number;
   /** unread_notifications; defaults to the NOTSPEC approximation in defaultUnreadCounter.ts. */
   unreadCounter?: UnreadCounter;
 }
@@ -44,6 +51,7 @@ export function createSyncArea(opts: SyncAreaOptions): SyncArea {
   const reads = opts.sqliteConnection
     ? new SqliteSyncReadStore(opts.db, opts.sqliteConnection as BetterSqlite3.Database)
     : new KyselySyncReadStore(opts.db);
+  if (opts.lastMembershipChange) cacheMemberships(reads, opts.lastMembershipChange, () => opts.generator.current);
   const accountDataStore = new KyselyAccountDataStore(opts.db);
   const receiptStore = new KyselyReceiptStore(opts.db);
   const presenceStore = new KyselyPresenceStore(opts.db);
@@ -75,3 +83,25 @@ export function createSyncArea(opts: SyncAreaOptions): SyncArea {
 
 /** Tables of this area whose rows carry stream_pos (for storage/streamTables.ts). */
 export const syncStreamTables = ['account_data', 'receipts', 'presence'] as const;
+
+/**
+ * Caches membershipsOf per user, tagged with the newest membership event's
+ * position; a hit needs that position unchanged. Only a read taken when every
+ * membership event up to the tag was visible is cached (one allocated but not
+ * yet committed could be missing from it).
+ */
+function cacheMemberships(reads: SyncReadStore, version: () => number, visible: () => number): void {
+  const read = reads.membershipsOf.bind(reads);
+  const cache = new Map<string, { version: number; rows: UserMembership[] }>();
+  reads.membershipsOf = async (userId: string): Promise<UserMembership[]> => {
+    const v = version();
+    const hit = cache.get(userId);
+    if (hit && hit.version === v) return hit.rows.slice();
+    const rows = await read(userId);
+    if (v <= visible() && version() === v) {
+      if (cache.size >= 50_000) cache.clear();
+      cache.set(userId, { version: v, rows: rows.slice() });
+    }
+    return rows;
+  };
+}

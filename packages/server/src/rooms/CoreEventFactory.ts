@@ -14,8 +14,7 @@ const MAX_EVENT_BYTES = 65_536;
 const MAX_FIELD_BYTES = 255;
 
 export class CoreEventFactory implements EventFactory {
-  /** deferSigning: leave the signature to the EventSigner after the commit (see EventSigner.ts). */
-  constructor(private readonly serverName: string, private readonly key: SigningKey, private readonly deferSigning = false) {}
+  constructor(private readonly serverName: string, private readonly key: SigningKey) {}
 
   build(rules: RoomVersionRules, input: LocalEventInput): BuiltEvent {
     // NUL cannot be stored in a PostgreSQL text column: refuse it here rather
@@ -55,7 +54,7 @@ export class CoreEventFactory implements EventFactory {
       };
     }
     try {
-      if (this.deferSigning) {
+      if (input.deferSignature === true) {
         const prepared = prepareEvent(buildInput, rules);
         const json = prepared.json;
         // The size limit counts the whole event; the signature will add this much.

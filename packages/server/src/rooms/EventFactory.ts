@@ -18,6 +18,8 @@ export interface LocalEventInput {
   depth: number;
   prevEvents: readonly CachedEvent[];
   authEvents: readonly CachedEvent[];
+  /** Leave the signature for after the commit (BuiltEvent.signingJson); see EventSigner.ts. */
+  deferSignature?: boolean;
 }
 
 export interface BuiltEvent {

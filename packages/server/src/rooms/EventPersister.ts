@@ -68,6 +68,11 @@ export class EventPersister {
 
   constructor(private readonly deps: PersisterDeps) {}
 
+  /** Nothing queued or being written. */
+  get isIdle(): boolean {
+    return !this.writing && this.queue.length === 0;
+  }
+
   /** Must be called once before the first write. Signs what a crash left unsigned (deferred signing). */
   async start(): Promise<void> {
     const { store, signer } = this.deps;
@@ -210,26 +215,18 @@ export class EventPersister {
       toSign.push(w);
     }
     // After this turn's microtasks, i.e. once the callers' responses are written:
-    // a signing thread started earlier competes for a core with whatever the
-    // response wakes up (measured on 2 cores: the client's next request).
+    // on the main thread, which is otherwise idle while the clients read them
+    // (the thread pool was measured slower here: on 2 cores its thread competes
+    // with the very client the response wakes).
     if (toSign.length > 0) setImmediate(() => this.sign(toSign));
   }
 
   private sign(writes: PendingWrite[]): void {
     const signer = this.deps.signer!;
     for (const w of writes) {
-      const nid = w.row.eventNid;
-      signer.signLater(w.row.json, w.signingJson!).then(
-        (signed) => {
-          if (w.pdu) w.pdu.signatures = signed.signatures;
-          this.signatureReady({ eventNid: nid, json: signed.json });
-        },
-        // Cannot happen with a valid key; start() signs it after the next restart.
-        () => {
-          this.unsignedNids.delete(nid);
-          this.settleIdle();
-        },
-      );
+      const signed = signer.sign(w.row.json, w.signingJson!);
+      if (w.pdu) w.pdu.signatures = signed.signatures;
+      this.signatureReady({ eventNid: w.row.eventNid, json: signed.json });
     }
   }
 }

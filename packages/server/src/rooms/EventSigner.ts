@@ -1,29 +1,24 @@
 // Deferred signing of locally created events (SQLite's send path). An event's
-// ID never covers signatures (the reference hash strips them), so the pipeline
-// commits the hashed event, answers the client, and signs afterwards: the
-// Ed25519 signature (≈ 40 µs of OpenSSL per event here) runs on libuv's thread
-// pool, off the request's critical path and off the main thread, and the
-// EventPersister writes the signed JSON in a later transaction. Ed25519 is
-// deterministic, so a signature recomputed after a crash (EventPersister.start)
-// is byte-identical to the one that was lost.
+// ID never covers signatures (the reference hash strips them), so when the
+// writer is idle the pipeline commits the hashed event, answers the client, and
+// signs afterwards — the Ed25519 signature (≈ 40 µs of OpenSSL per event here)
+// leaves the request's critical path — and the EventPersister writes the signed
+// JSON with the next transaction. Ed25519 is deterministic, so a signature
+// recomputed after a crash (EventPersister.start) is byte-identical to the one
+// that was lost.
 import { sign } from 'node:crypto';
 import { encodeBase64, redactedSigningJson, roomVersionRules, withOriginSignature, type Pdu, type SigningKey } from '@weft/core';
 
 export class EventSigner {
   constructor(readonly serverName: string, private readonly key: SigningKey) {}
 
-  /** Signs `signingJson` on the thread pool; resolves with the stored JSON plus its signature, and the `signatures` object. */
-  signLater(json: string, signingJson: string): Promise<{ json: string; signatures: Record<string, Record<string, string>> }> {
-    return new Promise((resolve, reject) => {
-      sign(null, Buffer.from(signingJson, 'utf8'), this.key.privateKeyObject, (err, sig) => {
-        if (err) return reject(err);
-        const signature = encodeBase64(sig);
-        resolve({
-          json: withOriginSignature(json, this.serverName, this.key.keyId, signature),
-          signatures: { [this.serverName]: { [this.key.keyId]: signature } },
-        });
-      });
-    });
+  /** Signs `signingJson`: the stored JSON plus its signature, and the `signatures` object. */
+  sign(json: string, signingJson: string): { json: string; signatures: Record<string, Record<string, string>> } {
+    const signature = encodeBase64(sign(null, Buffer.from(signingJson, 'utf8'), this.key.privateKeyObject));
+    return {
+      json: withOriginSignature(json, this.serverName, this.key.keyId, signature),
+      signatures: { [this.serverName]: { [this.key.keyId]: signature } },
+    };
   }
 
   /**

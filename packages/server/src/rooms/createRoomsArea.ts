@@ -32,9 +32,9 @@ export async function createRoomsArea(deps: {
   notifier: Notifier;
 }): Promise<RoomsArea> {
   const key = signingKeyFromSeed(deps.signingKey.seed, deps.signingKey.keyId);
-  // SQLite: sign after the commit, off the send's critical path (EventSigner.ts).
+  // SQLite: an event built while the writer is idle is signed after its commit (EventSigner.ts).
   const deferSigning = deps.store.deferredSigning;
-  const factory = new CoreEventFactory(deps.serverName, key, deferSigning);
+  const factory = new CoreEventFactory(deps.serverName, key);
   const pipeline = new RoomPipeline({
     store: deps.store, generator: deps.generator, notifier: deps.notifier, factory, serverName: deps.serverName,
     ...(deferSigning ? { signer: new EventSigner(deps.serverName, key) } : {}),

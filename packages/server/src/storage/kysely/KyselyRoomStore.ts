@@ -13,9 +13,10 @@ interface EventsTable {
   event_nid: number; event_id: string; room_nid: number; stream_pos: number; depth: number; type: string;
   state_key: string | null; sender: string; origin_server_ts: number; json: string; redacted_by: string | null;
   membership: string | null; unsigned_json: string | null;
+  /** Client transaction ID and device of events sent with one (unique per sender and device). */
+  txn_device_id: string | null; txn_id: string | null;
 }
 interface CurrentStateTable { room_nid: number; type: string; state_key: string; event_nid: number; membership: string | null }
-interface EventTxnsTable { user_id: string; device_id: string; txn_id: string; event_id: string; created_ts: number }
 interface RoomAliasesTable { alias: string; room_id: string; creator: string }
 interface RoomForgottenTable { user_id: string; room_id: string }
 interface EventRelationsTable { event_nid: number; room_nid: number; relates_to_id: string; rel_type: string; stream_pos: number }
@@ -23,7 +24,6 @@ export interface RoomTables {
   rooms: RoomsTable;
   events: EventsTable;
   current_state: CurrentStateTable;
-  event_txns: EventTxnsTable;
   room_aliases: RoomAliasesTable;
   room_forgotten: RoomForgottenTable;
   event_relations: EventRelationsTable;
@@ -121,7 +121,6 @@ export class KyselyRoomStore implements RoomStore {
     // The last state event per (room, type, state_key) wins; PostgreSQL refuses
     // an upsert that touches the same row twice, so collapse first.
     const state = new Map<string, CurrentStateTable>();
-    const txns: EventTxnsTable[] = [];
     const redactions: { target: string; by: string }[] = [];
     const rows: EventsTable[] = [];
     const relations: EventRelationsTable[] = [];
@@ -131,17 +130,17 @@ export class KyselyRoomStore implements RoomStore {
         event_nid: e.eventNid, event_id: e.eventId, room_nid: e.roomNid, stream_pos: e.streamPos, depth: e.depth,
         type: e.type, state_key: e.stateKey, sender: e.sender, origin_server_ts: e.originServerTs, json: e.json,
         redacted_by: null, membership: e.membership, unsigned_json: e.unsignedJson,
+        txn_device_id: e.txn ? e.txn.deviceId : null, txn_id: e.txn ? e.txn.txnId : null,
       });
       if (e.stateKey !== null) {
         state.set(`${e.roomNid}\u0000${e.type}\u0000${e.stateKey}`, {
           room_nid: e.roomNid, type: e.type, state_key: e.stateKey, event_nid: e.eventNid, membership: e.membership,
         });
       }
-      if (e.txn) txns.push({ user_id: e.txn.userId, device_id: e.txn.deviceId, txn_id: e.txn.txnId, event_id: e.eventId, created_ts: e.txn.createdTs });
       if (e.redacts !== undefined) redactions.push({ target: e.redacts, by: e.eventId });
     }
     const stateRows = [...state.values()];
-    if (rows.length <= MAX_SINGLE_STATEMENT) return this.persistInOneStatement(rows, stateRows, txns, redactions, relations);
+    if (rows.length <= MAX_SINGLE_STATEMENT) return this.persistInOneStatement(rows, stateRows, redactions, relations);
     await this.db.transaction().execute(async (tx) => {
       for (let i = 0; i < rows.length; i += CHUNK) {
         await tx.insertInto('events').values(rows.slice(i, i + CHUNK)).execute();
@@ -157,9 +156,6 @@ export class KyselyRoomStore implements RoomStore {
             }),
           )
           .execute();
-      }
-      for (let i = 0; i < txns.length; i += CHUNK) {
-        await tx.insertInto('event_txns').values(txns.slice(i, i + CHUNK)).execute();
       }
       for (let i = 0; i < relations.length; i += CHUNK) {
         await tx.insertInto('event_relations').values(relations.slice(i, i + CHUNK)).execute();
@@ -179,7 +175,7 @@ export class KyselyRoomStore implements RoomStore {
    * that row from its UPDATE (one snapshot), so it is set in the row instead.
    */
   private async persistInOneStatement(
-    rows: EventsTable[], stateRows: CurrentStateTable[], txns: EventTxnsTable[], redactions: { target: string; by: string }[],
+    rows: EventsTable[], stateRows: CurrentStateTable[], redactions: { target: string; by: string }[],
     relations: EventRelationsTable[] = [],
   ): Promise<void> {
     const inBatch = new Map(rows.map((r) => [r.event_id, r]));
@@ -201,7 +197,6 @@ export class KyselyRoomStore implements RoomStore {
         ),
       );
     }
-    if (txns.length > 0) q = q.with('ins_txns', (db: Kysely<RoomTables>) => db.insertInto('event_txns').values(txns));
     if (relations.length > 0) q = q.with('ins_relations', (db: Kysely<RoomTables>) => db.insertInto('event_relations').values(relations));
     // The first redaction wins; later ones change nothing a reader sees.
     const firstByTarget = new Map<string, string>();
@@ -275,10 +270,10 @@ export class KyselyRoomStore implements RoomStore {
   async txnEventId(userId: string, deviceId: string, txnId: string): Promise<string | undefined> {
     if (this.sqlite) return this.sqlite.txnEventId(userId, deviceId, txnId);
     const r = await this.db
-      .selectFrom('event_txns')
+      .selectFrom('events')
       .select('event_id')
-      .where('user_id', '=', userId)
-      .where('device_id', '=', deviceId)
+      .where('sender', '=', userId)
+      .where('txn_device_id', '=', deviceId)
       .where('txn_id', '=', txnId)
       .executeTakeFirst();
     return r?.event_id;
@@ -286,15 +281,16 @@ export class KyselyRoomStore implements RoomStore {
 
   async recentTxns(userId: string, deviceId: string, sinceTs: number, limit: number): Promise<{ txnId: string; eventId: string }[]> {
     const rows = await this.db
-      .selectFrom('event_txns')
+      .selectFrom('events')
       .select(['txn_id', 'event_id'])
-      .where('user_id', '=', userId)
-      .where('device_id', '=', deviceId)
-      .where('created_ts', '>=', sinceTs)
-      .orderBy('created_ts')
+      .where('sender', '=', userId)
+      .where('txn_device_id', '=', deviceId)
+      .where('txn_id', 'is not', null)
+      .where('origin_server_ts', '>=', sinceTs)
+      .orderBy('origin_server_ts')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ txnId: r.txn_id, eventId: r.event_id }));
+    return rows.map((r) => ({ txnId: r.txn_id!, eventId: r.event_id }));
   }
 
   async roomsForUser(userId: string, memberships?: readonly string[]): Promise<RoomMembershipRow[]> {

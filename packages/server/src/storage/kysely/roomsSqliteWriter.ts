@@ -17,17 +17,16 @@ export class RoomsSqliteWriter {
     const c = this.conn;
     return {
       insertEvent: c.prepare(
-        `insert into events (event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_server_ts, json, redacted_by, membership, unsigned_json)
-         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?)`,
+        `insert into events (event_nid, event_id, room_nid, stream_pos, depth, type, state_key, sender, origin_server_ts, json, redacted_by, membership, unsigned_json, txn_device_id, txn_id)
+         values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, null, ?, ?, ?, ?)`,
       ),
       upsertState: c.prepare(
         `insert into current_state (room_nid, type, state_key, event_nid, membership) values (?, ?, ?, ?, ?)
          on conflict (room_nid, type, state_key) do update set event_nid = excluded.event_nid, membership = excluded.membership`,
       ),
-      insertTxn: c.prepare('insert into event_txns (user_id, device_id, txn_id, event_id, created_ts) values (?, ?, ?, ?, ?)'),
       insertRelation: c.prepare('insert into event_relations (event_nid, room_nid, relates_to_id, rel_type, stream_pos) values (?, ?, ?, ?, ?)'),
       redact: c.prepare('update events set redacted_by = ? where event_id = ? and redacted_by is null'),
-      txnLookup: c.prepare('select event_id from event_txns where user_id = ? and device_id = ? and txn_id = ?').pluck(),
+      txnLookup: c.prepare('select event_id from events where sender = ? and txn_device_id = ? and txn_id = ? and txn_id is not null').pluck(),
       setJson: c.prepare('update events set json = ? where event_nid = ?'),
       setSignedThrough: c.prepare('update event_signing set signed_through = ? where id = 1'),
       unsignedCandidates: c.prepare(
@@ -46,9 +45,11 @@ export class RoomsSqliteWriter {
     const s = this.s;
     const write = (this.writeTx ??= this.conn.transaction((batch: readonly NewEvent[], sigs: SignatureWrite | undefined) => {
       for (const e of batch) {
-        s.insertEvent.run(e.eventNid, e.eventId, e.roomNid, e.streamPos, e.depth, e.type, e.stateKey, e.sender, e.originServerTs, e.json, e.membership, e.unsignedJson);
+        s.insertEvent.run(
+          e.eventNid, e.eventId, e.roomNid, e.streamPos, e.depth, e.type, e.stateKey, e.sender, e.originServerTs, e.json, e.membership, e.unsignedJson,
+          e.txn ? e.txn.deviceId : null, e.txn ? e.txn.txnId : null,
+        );
         if (e.stateKey !== null) s.upsertState.run(e.roomNid, e.type, e.stateKey, e.eventNid, e.membership);
-        if (e.txn) s.insertTxn.run(e.txn.userId, e.txn.deviceId, e.txn.txnId, e.eventId, e.txn.createdTs);
         if (e.redacts !== undefined) s.redact.run(e.eventId, e.redacts);
         if (e.relation) s.insertRelation.run(e.eventNid, e.roomNid, e.relation.relatesTo, e.relation.relType, e.streamPos);
       }

@@ -2,7 +2,7 @@
 // (never reorder or rename an id once committed).
 import type { Migration } from '../migrate.js';
 import { accounts001 } from './accounts.js';
-import { rooms001, rooms002, rooms003 } from './rooms.js';
+import { rooms001, rooms002, rooms003, rooms004 } from './rooms.js';
 import { sync001 } from './sync.js';
 import { e2ee001, e2ee002 } from './e2ee.js';
 import { relations001 } from './relations.js';
@@ -16,4 +16,5 @@ export const migrations: Migration[] = [
   e2ee002,
   relations001,
   rooms003,
+  rooms004,
 ];

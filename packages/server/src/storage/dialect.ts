@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuild
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Database, Engine, SqlDb, SqlTx } from './Database.js';
+import { SqliteCheckpointer } from './sqliteCheckpointer.js';
 
 export type DatabaseOptions =
   | { engine: 'sqlite'; path: string }
@@ -52,7 +53,23 @@ async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
   conn.pragma('synchronous = NORMAL');
   conn.pragma('busy_timeout = 5000');
   conn.pragma('foreign_keys = ON');
-  return { db: new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(conn) }) }), conn };
+  // A WAL that grew under a burst is cut back to this size once it restarts.
+  conn.pragma('journal_size_limit = 67108864');
+  const checkpointer = path === ':memory:' ? undefined : new SqliteCheckpointer(path);
+  if (checkpointer) {
+    checkpointers.set(conn, checkpointer);
+    // The worker keeps the WAL backfilled; the inline checkpoint (with its fsyncs on
+    // the main thread) becomes a rare fallback.
+    conn.pragma('wal_autocheckpoint = 10000');
+  }
+  return { db: new Kysely({ dialect: new SqliteDialect({ database: cachingStatements(conn, checkpointer) }) }), conn };
+}
+
+const checkpointers = new WeakMap<object, SqliteCheckpointer>();
+
+/** The SQLite hot-path writers report each write transaction here (see sqliteCheckpointer.ts). */
+export function noteSqliteCommit(conn: object): void {
+  checkpointers.get(conn)?.noteCommit();
 }
 
 /** Distinct SQL texts kept prepared (Kysely's `in (?, ?, …)` lists make some texts vary with arity). */
@@ -65,10 +82,13 @@ const STATEMENT_CACHE_MAX = 512;
  * driver runs one query at a time per connection and never leaves a statement
  * mid-iteration across queries (Weft does not stream results).
  */
-function cachingStatements(conn: BetterSqlite3Database): { close(): void; prepare: BetterSqlite3Database['prepare'] } {
+function cachingStatements(conn: BetterSqlite3Database, checkpointer: SqliteCheckpointer | undefined): { close(): void; prepare: BetterSqlite3Database['prepare'] } {
   const cache = new Map<string, ReturnType<BetterSqlite3Database['prepare']>>();
   return {
-    close: () => void conn.close(),
+    close: () => {
+      void checkpointer?.close();
+      conn.close();
+    },
     prepare: ((sqlText: string) => {
       let stmt = cache.get(sqlText);
       if (stmt === undefined) {

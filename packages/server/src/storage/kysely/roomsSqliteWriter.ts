@@ -6,6 +6,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { SqlDb } from '../Database.js';
 import type { NewEvent, SignatureWrite } from '../ports/rooms.js';
+import { noteSqliteCommit } from '../dialect.js';
 
 export class RoomsSqliteWriter {
   private stmts: ReturnType<RoomsSqliteWriter['prepare']> | undefined;
@@ -59,6 +60,7 @@ export class RoomsSqliteWriter {
       }
     }));
     await this.db.connection().execute(async () => write(events, signatures));
+    noteSqliteCommit(this.conn);
   }
 
   /** Events above the signed-through watermark (see EventPersister.start). */

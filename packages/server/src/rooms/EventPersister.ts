@@ -38,8 +38,10 @@ export interface PendingWrite {
   reject: (err: unknown) => void;
   /** A counter of the caller's writes in flight, decremented when this one settles (before resolve/reject). */
   owner?: { inFlight: number };
-  /** Deferred signing: the row's JSON is unsigned; these are the bytes to sign once it is committed. */
+  /** The row's JSON is unsigned; these are the bytes to sign (after the commit unless signBeforeCommit). */
   signingJson?: string;
+  /** Sign on the thread pool before the batch is written (built under load). */
+  signBeforeCommit?: boolean;
   /** The in-memory PDU, given its `signatures` once signed. */
   pdu?: { signatures?: unknown };
 }
@@ -126,6 +128,7 @@ export class EventPersister {
     while (this.queue.length > 0 || this.signed.length > 0) {
       const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
       this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
+      await this.signBeforeCommit(batch);
       await this.writeBatch(batch);
     }
     this.writing = false;
@@ -138,6 +141,23 @@ export class EventPersister {
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
+  }
+
+  /** Signs the batch's writes built under load, in parallel on the thread pool; meanwhile the next batch gathers. */
+  private async signBeforeCommit(batch: PendingWrite[]): Promise<void> {
+    const signer = this.deps.signer;
+    if (!signer) return;
+    const jobs: Promise<void>[] = [];
+    for (const w of batch) {
+      if (w.signBeforeCommit !== true || w.signingJson === undefined) continue;
+      const signingJson = w.signingJson;
+      jobs.push(signer.signAsync(w.row.json, signingJson).catch(() => signer.sign(w.row.json, signingJson)).then((signed) => {
+        w.row.json = signed.json;
+        if (w.pdu) w.pdu.signatures = signed.signatures;
+        w.signingJson = undefined;
+      }));
+    }
+    if (jobs.length > 0) await Promise.all(jobs);
   }
 
   /** A signature finished: write it with the next batch, or alone after SIGNATURE_FLUSH_MS. */

@@ -12,7 +12,7 @@
 //
 // Deferred signing (SQLite; see EventSigner): a write may arrive hashed but
 // unsigned, with the bytes to sign. After its batch committed (and its caller
-// was answered) the signature is computed on the thread pool, and the signed
+// was answered) the signature is computed on the main thread, and the signed
 // JSON rides along with the next batch — or, when none comes within
 // SIGNATURE_FLUSH_MS, is written on its own. A watermark ("every event up to
 // this nid is signed") is stored with them at most once a second; start()
@@ -38,10 +38,8 @@ export interface PendingWrite {
   reject: (err: unknown) => void;
   /** A counter of the caller's writes in flight, decremented when this one settles (before resolve/reject). */
   owner?: { inFlight: number };
-  /** The row's JSON is unsigned; these are the bytes to sign (after the commit unless signBeforeCommit). */
+  /** Deferred signing: the row's JSON is unsigned; these are the bytes to sign once it is committed. */
   signingJson?: string;
-  /** Sign on the thread pool before the batch is written (built under load). */
-  signBeforeCommit?: boolean;
   /** The in-memory PDU, given its `signatures` once signed. */
   pdu?: { signatures?: unknown };
 }
@@ -128,7 +126,6 @@ export class EventPersister {
     while (this.queue.length > 0 || this.signed.length > 0) {
       const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
       this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
-      await this.signBeforeCommit(batch);
       await this.writeBatch(batch);
     }
     this.writing = false;
@@ -141,23 +138,6 @@ export class EventPersister {
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
-  }
-
-  /** Signs the batch's writes built under load, in parallel on the thread pool; meanwhile the next batch gathers. */
-  private async signBeforeCommit(batch: PendingWrite[]): Promise<void> {
-    const signer = this.deps.signer;
-    if (!signer) return;
-    const jobs: Promise<void>[] = [];
-    for (const w of batch) {
-      if (w.signBeforeCommit !== true || w.signingJson === undefined) continue;
-      const signingJson = w.signingJson;
-      jobs.push(signer.signAsync(w.row.json, signingJson).catch(() => signer.sign(w.row.json, signingJson)).then((signed) => {
-        w.row.json = signed.json;
-        if (w.pdu) w.pdu.signatures = signed.signatures;
-        w.signingJson = undefined;
-      }));
-    }
-    if (jobs.length > 0) await Promise.all(jobs);
   }
 
   /** A signature finished: write it with the next batch, or alone after SIGNATURE_FLUSH_MS. */
@@ -235,9 +215,9 @@ export class EventPersister {
       toSign.push(w);
     }
     // After this turn's microtasks, i.e. once the callers' responses are written:
-    // on the main thread, which is otherwise idle while the clients read them
-    // (the thread pool was measured slower here: on 2 cores its thread competes
-    // with the very client the response wakes).
+    // on the main thread, which is otherwise idle while the clients read them.
+    // (Node's callback form of crypto.sign was measured to cost the calling
+    // thread about as much as signing itself, so the thread pool gains nothing.)
     if (toSign.length > 0) setImmediate(() => this.sign(toSign));
   }
 

@@ -12,20 +12,6 @@ import { encodeBase64, redactedSigningJson, roomVersionRules, withOriginSignatur
 export class EventSigner {
   constructor(readonly serverName: string, private readonly key: SigningKey) {}
 
-  /** As sign(), on libuv's thread pool (several in parallel for a batch built under load). */
-  signAsync(json: string, signingJson: string): Promise<{ json: string; signatures: Record<string, Record<string, string>> }> {
-    return new Promise((resolve, reject) => {
-      sign(null, Buffer.from(signingJson, 'utf8'), this.key.privateKeyObject, (err, sig) => {
-        if (err) return reject(err);
-        const signature = encodeBase64(sig);
-        resolve({
-          json: withOriginSignature(json, this.serverName, this.key.keyId, signature),
-          signatures: { [this.serverName]: { [this.key.keyId]: signature } },
-        });
-      });
-    });
-  }
-
   /** Signs `signingJson`: the stored JSON plus its signature, and the `signatures` object. */
   sign(json: string, signingJson: string): { json: string; signatures: Record<string, Record<string, string>> } {
     const signature = encodeBase64(sign(null, Buffer.from(signingJson, 'utf8'), this.key.privateKeyObject));

@@ -239,12 +239,12 @@ export class RoomPipeline {
     };
     if (req.stateKey !== undefined) input.stateKey = req.stateKey;
     if (req.redacts !== undefined) input.redacts = req.redacts;
-    // With a signer the factory only hashes; the persister signs — after the
-    // commit when nothing is waiting to be written (the request's latency is what
-    // counts, and the main thread is idle right after the answer), else on the
-    // thread pool before the commit (throughput counts: the main thread is the
-    // bottleneck, and the batch's signatures run in parallel).
-    if (this.deps.signer !== undefined) input.deferSignature = true;
+    // With a signer, an event built while the server is quiet (no other send in
+    // flight, nothing waiting to be written) is only hashed: the persister signs
+    // it right after the answer (the request's latency is what counts, and the
+    // main thread is idle then). Under load it is signed now (throughput counts:
+    // no later rewrite of the row).
+    if (this.deps.signer !== undefined && this.txnsInFlight.size === 0 && this.persister.isIdle) input.deferSignature = true;
     const built = factory.build(rules, input);
     const verdict = factory.checkAuth(rules, built.event, state.lookup);
     if (!verdict.allowed) throw new MatrixError(403, 'M_FORBIDDEN', verdict.reason ?? 'Event not allowed by the authorization rules');
@@ -265,10 +265,7 @@ export class RoomPipeline {
       }
     }
     const out: Built = { eventId: built.eventId, pdu: built.pdu, json: built.json, event: built.event, unsigned };
-    if (built.signingJson !== undefined) {
-      out.signingJson = built.signingJson;
-      out.signBeforeCommit = !this.persister.isIdle;
-    }
+    if (built.signingJson !== undefined) out.signingJson = built.signingJson;
     return out;
   }
 
@@ -305,7 +302,7 @@ export class RoomPipeline {
     // The persister settles the slot's in-flight count itself: no wrapper closures per event.
     return new Promise<void>((resolve, reject) => {
       this.persister.enqueue({
-        row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, signBeforeCommit: built.signBeforeCommit, pdu: built.pdu,
+        row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, pdu: built.pdu,
       });
     });
   }
@@ -356,7 +353,7 @@ function unsignedJson(unsigned: Record<string, unknown> | null, txn: SendRequest
   return JSON.stringify(unsigned ? { ...unsigned, txn_id: txn.txnId, txn_device_id: txn.deviceId } : { txn_id: txn.txnId, txn_device_id: txn.deviceId });
 }
 
-type Built = BuiltEvent & { unsigned: Record<string, unknown> | null; signBeforeCommit?: boolean };
+type Built = BuiltEvent & { unsigned: Record<string, unknown> | null };
 
 const NO_USERS: readonly string[] = [];
 

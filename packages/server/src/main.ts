@@ -216,6 +216,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         closed = true;
         await Promise.all(apps.map((a) => a.close()));
         await rooms.pipeline.flushed();
+        await rooms.pipeline.close();
         await storage.close();
       },
     };

@@ -26,6 +26,8 @@ import type { EventSigner } from './EventSigner.js';
 const MAX_BATCH = 1000;
 /** How long finished signatures wait for a batch to ride along with before being written alone. */
 const SIGNATURE_FLUSH_MS = 5;
+/** Events built under load signed on the worker thread from this many per batch (fewer: here). */
+const WORKER_BATCH_MIN = 3;
 /** Minimum interval between watermark writes (bounds the start-up scan after a crash). */
 const WATERMARK_INTERVAL_MS = 1000;
 
@@ -38,8 +40,10 @@ export interface PendingWrite {
   reject: (err: unknown) => void;
   /** A counter of the caller's writes in flight, decremented when this one settles (before resolve/reject). */
   owner?: { inFlight: number };
-  /** Deferred signing: the row's JSON is unsigned; these are the bytes to sign once it is committed. */
+  /** The row's JSON is unsigned; these are the bytes to sign (after the commit unless signBeforeCommit). */
   signingJson?: string;
+  /** Built under load: signed with its batch before the commit. */
+  signBeforeCommit?: boolean;
   /** The in-memory PDU, given its `signatures` once signed. */
   pdu?: { signatures?: unknown };
 }
@@ -126,6 +130,7 @@ export class EventPersister {
     while (this.queue.length > 0 || this.signed.length > 0) {
       const batch = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
       this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
+      await this.signBeforeCommit(batch);
       await this.writeBatch(batch);
     }
     this.writing = false;
@@ -138,6 +143,27 @@ export class EventPersister {
     const idle = this.idle;
     this.idle = [];
     for (const f of idle) f();
+  }
+
+  /**
+   * Signs the batch's events built under load before it is written: several at
+   * once on the signer's worker thread (the next batch gathers meanwhile), one
+   * or two right here (a round trip to the worker costs more than that).
+   */
+  private async signBeforeCommit(batch: PendingWrite[]): Promise<void> {
+    const signer = this.deps.signer;
+    if (!signer) return;
+    const todo: PendingWrite[] = [];
+    for (const w of batch) if (w.signBeforeCommit === true && w.signingJson !== undefined) todo.push(w);
+    if (todo.length === 0) return;
+    const items = todo.map((w) => ({ json: w.row.json, signingJson: w.signingJson! }));
+    const signed = todo.length >= WORKER_BATCH_MIN ? await signer.signBatch(items) : items.map((i) => signer.sign(i.json, i.signingJson));
+    for (let i = 0; i < todo.length; i++) {
+      const w = todo[i]!;
+      w.row.json = signed[i]!.json;
+      if (w.pdu) w.pdu.signatures = signed[i]!.signatures;
+      w.signingJson = undefined;
+    }
   }
 
   /** A signature finished: write it with the next batch, or alone after SIGNATURE_FLUSH_MS. */

@@ -121,6 +121,11 @@ export class RoomPipeline {
     return this.persister.flushed();
   }
 
+  /** Stops the signer's worker thread (after flushed()). */
+  async close(): Promise<void> {
+    await this.deps.signer?.close();
+  }
+
   /** The room's current state (loaded and cached), or undefined for an unknown room. */
   async roomState(roomId: string): Promise<RoomState | undefined> {
     return (await this.slot(roomId))?.state;
@@ -239,12 +244,12 @@ export class RoomPipeline {
     };
     if (req.stateKey !== undefined) input.stateKey = req.stateKey;
     if (req.redacts !== undefined) input.redacts = req.redacts;
-    // With a signer, an event built while the server is quiet (no other send in
-    // flight, nothing waiting to be written) is only hashed: the persister signs
-    // it right after the answer (the request's latency is what counts, and the
-    // main thread is idle then). Under load it is signed now (throughput counts:
-    // no later rewrite of the row).
-    if (this.deps.signer !== undefined && this.txnsInFlight.size === 0 && this.persister.isIdle) input.deferSignature = true;
+    // With a signer the factory only hashes; the persister signs: right after
+    // the answer when the server is quiet (no other send in flight, nothing
+    // waiting to be written — the request's latency is what counts, and the main
+    // thread is idle then), else before the commit, a batch at a time.
+    const quiet = this.txnsInFlight.size === 0 && this.persister.isIdle;
+    if (this.deps.signer !== undefined) input.deferSignature = true;
     const built = factory.build(rules, input);
     const verdict = factory.checkAuth(rules, built.event, state.lookup);
     if (!verdict.allowed) throw new MatrixError(403, 'M_FORBIDDEN', verdict.reason ?? 'Event not allowed by the authorization rules');
@@ -265,7 +270,10 @@ export class RoomPipeline {
       }
     }
     const out: Built = { eventId: built.eventId, pdu: built.pdu, json: built.json, event: built.event, unsigned };
-    if (built.signingJson !== undefined) out.signingJson = built.signingJson;
+    if (built.signingJson !== undefined) {
+      out.signingJson = built.signingJson;
+      if (!quiet) out.signBeforeCommit = true;
+    }
     return out;
   }
 
@@ -302,7 +310,7 @@ export class RoomPipeline {
     // The persister settles the slot's in-flight count itself: no wrapper closures per event.
     return new Promise<void>((resolve, reject) => {
       this.persister.enqueue({
-        row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, pdu: built.pdu,
+        row, roomId: slot.state.roomId, userIds, resolve, reject, owner: slot, signingJson: built.signingJson, signBeforeCommit: built.signBeforeCommit, pdu: built.pdu,
       });
     });
   }
@@ -353,7 +361,7 @@ function unsignedJson(unsigned: Record<string, unknown> | null, txn: SendRequest
   return JSON.stringify(unsigned ? { ...unsigned, txn_id: txn.txnId, txn_device_id: txn.deviceId } : { txn_id: txn.txnId, txn_device_id: txn.deviceId });
 }
 
-type Built = BuiltEvent & { unsigned: Record<string, unknown> | null };
+type Built = BuiltEvent & { unsigned: Record<string, unknown> | null; signBeforeCommit?: boolean };
 
 const NO_USERS: readonly string[] = [];
 

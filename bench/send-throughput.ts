@@ -86,9 +86,11 @@ async function runWhoami(tokens: string[], durationMs: number) {
 async function measured(tokens: string[], roomPath: string, durationMs: number, tag: string) {
   const c0 = serverCpuMs();
   const m0 = serverCpuMs(true);
+  const client0 = process.cpuUsage();
   const r = tag.startsWith('whoami') ? await runWhoami(tokens, durationMs) : await run(tokens, roomPath, durationMs, tag);
   const c1 = serverCpuMs();
   const m1 = serverCpuMs(true);
+  const client = process.cpuUsage(client0);
   const cpuUsPerMsg = c0 !== undefined && c1 !== undefined ? Math.round(((c1 - c0) * 1000) / r.count) : undefined;
   const mainUsPerMsg = m0 !== undefined && m1 !== undefined ? Math.round(((m1 - m0) * 1000) / r.count) : undefined;
   return {
@@ -100,6 +102,8 @@ async function measured(tokens: string[], roomPath: string, durationMs: number, 
     // Of which on the event-loop thread (the rest: thread pool signing, SQLite checkpoints).
     serverMainThreadUsPerMsg: mainUsPerMsg,
     ...(mainUsPerMsg ? { mainThreadBoundMsgPerSec: Math.round(1e6 / mainUsPerMsg) } : {}),
+    // This load generator's CPU per message: both share the machine's cores.
+    clientCpuUsPerMsg: Math.round((client.user + client.system) / r.count),
   };
 }
 

@@ -61,6 +61,7 @@ try {
   const MAX_IN_FLIGHT = 32;
   const intervalMs = 1000 / ratePerSec;
   const serverCpu0 = hs.cpuMs();
+  await hs.loopStats(); // reset
   const clientCpu0 = process.cpuUsage();
   const start = performance.now();
   const inFlight = new Set<Promise<void>>();
@@ -86,6 +87,7 @@ try {
   await Promise.all(inFlight);
   if (failures > 0) throw new Error(`${failures} sends failed`);
   const sendSeconds = (performance.now() - start) / 1000;
+  const serverLoop = await hs.loopStats();
   const serverCpuPct = Math.round(((hs.cpuMs() - serverCpu0) / 10) / sendSeconds);
   const clientCpu = process.cpuUsage(clientCpu0);
   const clientCpuPct = Math.round((clientCpu.user + clientCpu.system) / 1e4 / sendSeconds);
@@ -109,6 +111,8 @@ try {
     serverCpuPercent: serverCpuPct,
     clientCpuPercent: clientCpuPct,
     syncRequests,
+    // The server's own stalls while sending: event-loop delay and GC pauses.
+    serverLoop,
     messages: total,
     delivered: latencies.length,
     latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },

@@ -11,6 +11,8 @@ export interface BenchServer {
   baseUrl: string;
   /** CPU time (user + system, ms) the server process has used so far (Linux /proc). */
   cpuMs(): number;
+  /** The server's event-loop delay and GC pauses since the previous call. */
+  loopStats(): Promise<Record<string, unknown>>;
   register(localpart: string): Promise<BenchUser>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
@@ -41,6 +43,17 @@ export async function startBenchServer(engine: string): Promise<BenchServer> {
   };
   return {
     baseUrl,
+    loopStats: () =>
+      new Promise((resolve) => {
+        const onMessage = (m: unknown) => {
+          if (typeof m === 'object' && m !== null && 'loopDelayMs' in m) {
+            child.off('message', onMessage);
+            resolve(m as Record<string, unknown>);
+          }
+        };
+        child.on('message', onMessage);
+        child.send('loop-delay');
+      }),
     cpuMs() {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;

@@ -4,7 +4,7 @@
 // content/rooms/fragments/v1-event-ids.md, v4-event-ids.md; rooms/v3.md.
 import { CoreError } from '../errors/CoreError.js';
 import type { RoomVersionRules } from '../room-versions/RoomVersionRules.js';
-import { isValidServerName, type ServerName } from './serverName.js';
+import { isValidServerName, type ServerName } from './domain.js';
 
 export type UserId = string & { readonly __brand: 'UserId' };
 export type RoomId = string & { readonly __brand: 'RoomId' };

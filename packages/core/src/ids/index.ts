@@ -1,3 +1,3 @@
 // Public API of core/ids (re-exported by ../index.ts).
-export * from './serverName.js';
+export * from './domain.js';
 export * from './identifiers.js';

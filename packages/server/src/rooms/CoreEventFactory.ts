@@ -4,7 +4,7 @@
 // whole event; 255 bytes for type and state_key) → 413 M_TOO_LARGE.
 import { randomBytes } from 'node:crypto';
 import {
-  authEventKeys, buildEvent, canonicalJson, prepareEvent, checkEventAuth, computeReferenceHash, CoreError, encodeBase64, MatrixError,
+  authEventKeys, prepareEvent, signBytes, withOriginSignature, checkEventAuth, computeReferenceHash, CoreError, encodeBase64, MatrixError,
   redact, roomIdFromCreateEvent, toRoomEvent, type BuildEventInput, type Pdu, type RoomEvent, type RoomVersionRules, type SigningKey,
 } from '@weft/core';
 import type { BuiltEvent, EventFactory, LocalEventInput } from './EventFactory.js';
@@ -54,21 +54,21 @@ export class CoreEventFactory implements EventFactory {
       };
     }
     try {
-      if (input.deferSignature === true) {
-        const prepared = prepareEvent(buildInput, rules);
-        const json = prepared.json;
-        // The size limit counts the whole event; the signature will add this much.
-        if (Buffer.byteLength(json, 'utf8') + this.signatureBytes > MAX_EVENT_BYTES) {
-          throw new MatrixError(413, 'M_TOO_LARGE', `Event is larger than ${MAX_EVENT_BYTES} bytes`);
-        }
-        return { eventId: prepared.eventId, pdu: prepared.pdu, json, event: prepared.event, signingJson: prepared.signingJson };
-      }
-      const built = buildEvent(buildInput, this.key, rules);
-      const json = canonicalJson(built.pdu);
-      if (Buffer.byteLength(json, 'utf8') > MAX_EVENT_BYTES) {
+      const prepared = prepareEvent(buildInput, rules);
+      // The size limit counts the whole event, signature included.
+      if (Buffer.byteLength(prepared.json, 'utf8') + this.signatureBytes > MAX_EVENT_BYTES) {
         throw new MatrixError(413, 'M_TOO_LARGE', `Event is larger than ${MAX_EVENT_BYTES} bytes`);
       }
-      return { eventId: built.eventId, pdu: built.pdu, json, event: built.event };
+      const out: BuiltEvent = { eventId: prepared.eventId, pdu: prepared.pdu, json: prepared.json, event: prepared.event };
+      // Deferred: the persister signs later (see EventSigner.ts).
+      if (input.deferSignature === true) {
+        out.signingJson = prepared.signingJson;
+        return out;
+      }
+      const signature = encodeBase64(signBytes(this.key, prepared.signingJson));
+      prepared.pdu.signatures = { [this.serverName]: { [this.key.keyId]: signature } };
+      out.json = withOriginSignature(prepared.json, this.serverName, this.key.keyId, signature);
+      return out;
     } catch (err) {
       throw toMatrixError(err);
     }

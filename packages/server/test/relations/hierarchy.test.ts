@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
+import { serverWithAliceAndBob } from './helpers.js';
 import { createRoom, setState } from '../events/helpers.js';
 
 const V1 = '/_matrix/client/v1';
@@ -21,9 +22,7 @@ for (const engine of engines()) {
     let d: string;
     let privateRoom: string;
     before(async () => {
-      hs = await startTestServer({ engine });
-      alice = await hs.register('alice');
-      bob = await hs.register('bob');
+      ({ hs, alice, bob } = await serverWithAliceAndBob(engine));
       const via = [hs.serverName];
       space = await createRoom(hs, alice, { preset: 'public_chat', name: 'Space', creation_content: { type: 'm.space' } });
       sub = await createRoom(hs, alice, { preset: 'public_chat', name: 'Sub', creation_content: { type: 'm.space' } });

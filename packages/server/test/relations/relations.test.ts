@@ -4,12 +4,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
+import { annotation, publicRoomWith, serverWithAliceAndBob, threadReply } from './helpers.js';
 import { createRoom, membershipAction, send, setState, roomPath } from '../events/helpers.js';
 
 const V1 = '/_matrix/client/v1';
 const rel = (roomId: string, rest: string) => `${V1}/rooms/${encodeURIComponent(roomId)}/relations/${rest}`;
-const annotation = (eventId: string, key: string) => ({ 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } });
-const threadReply = (rootId: string, body: string) => ({ msgtype: 'm.text', body, 'm.relates_to': { rel_type: 'm.thread', event_id: rootId } });
 
 for (const engine of engines()) {
   describe(`relations: GET /v1/rooms/{roomId}/relations (${engine})`, () => {
@@ -21,11 +20,8 @@ for (const engine of engines()) {
     const reactions: string[] = [];
     let reply: string;
     before(async () => {
-      hs = await startTestServer({ engine });
-      alice = await hs.register('alice');
-      bob = await hs.register('bob');
-      roomId = await createRoom(hs, alice, { preset: 'public_chat' });
-      await membershipAction(hs, bob, roomId, 'join');
+      ({ hs, alice, bob } = await serverWithAliceAndBob(engine));
+      roomId = await publicRoomWith(hs, alice, bob);
       root = await send(hs, alice, roomId, 'root');
       for (let i = 0; i < 5; i++) reactions.push(await send(hs, bob, roomId, annotation(root, `r${i}`), 'm.reaction'));
       reply = await send(hs, bob, roomId, threadReply(root, 'in thread'));

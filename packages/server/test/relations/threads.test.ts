@@ -4,13 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
+import { publicRoomWith, serverWithAliceAndBob, threadReply } from './helpers.js';
 import { createRoom, membershipAction, send, setState, roomPath } from '../events/helpers.js';
 import { ThreadRootIndex } from '../../src/relations/ThreadRootIndex.js';
 import { KyselyRelationsStore } from '../../src/storage/kysely/KyselyRelationsStore.js';
 
 const V1 = '/_matrix/client/v1';
 const threads = (roomId: string, q = '') => `${V1}/rooms/${encodeURIComponent(roomId)}/threads${q}`;
-const threadReply = (rootId: string, body: string) => ({ msgtype: 'm.text', body, 'm.relates_to': { rel_type: 'm.thread', event_id: rootId } });
 const ids = (chunk: { event_id: string }[]) => chunk.map((e) => e.event_id);
 
 for (const engine of engines()) {
@@ -24,11 +24,8 @@ for (const engine of engines()) {
     let t3: string;
     let lastT1: string;
     before(async () => {
-      hs = await startTestServer({ engine });
-      alice = await hs.register('alice');
-      bob = await hs.register('bob');
-      roomId = await createRoom(hs, alice, { preset: 'public_chat' });
-      await membershipAction(hs, bob, roomId, 'join');
+      ({ hs, alice, bob } = await serverWithAliceAndBob(engine));
+      roomId = await publicRoomWith(hs, alice, bob);
       t1 = await send(hs, alice, roomId, 'thread one');
       t2 = await send(hs, bob, roomId, 'thread two');
       t3 = await send(hs, bob, roomId, 'thread three');

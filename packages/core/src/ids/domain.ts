@@ -1,4 +1,4 @@
-// Server names. Spec: content/appendices.md "Server Name":
+// Server names (the domain part of Matrix identifiers). Spec: content/appendices.md "Server Name":
 //   server_name = hostname [ ":" port ];  port = 1*5DIGIT
 //   hostname = IPv4address / "[" IPv6address "]" / dns-name
 import { CoreError } from '../errors/CoreError.js';

@@ -1,4 +1,4 @@
-// The `weft` command (bin/weft.js → dist/cli.js). Heavy modules (fastify,
+// The `weft` command (bin/weft.js → dist/cli.js). Heavy modules (the server,
 // database drivers) are imported only by the commands that need them.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -2,7 +2,6 @@
 // constructs services and wires them together (DESIGN principle 7): services get
 // the narrow interfaces they use as constructor arguments; cross-area reactions
 // go through hook lists wired here.
-import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { HomeserverConfig, ListenerResource } from './config/HomeserverConfig.js';
 import { readSigningKeyFile, type SigningKeySeed } from './config/signingKey.js';
@@ -15,6 +14,7 @@ import { passwordStage } from './auth/passwordStage.js';
 import { AccountService, type AccountHooks } from './users/AccountService.js';
 import { RateLimiter } from './http/RateLimiter.js';
 import { createHttpApp } from './http/createHttpApp.js';
+import type { HttpApp } from './http/HttpApp.js';
 import type { Router } from './http/Router.js';
 import { registerClientApi } from './client-api/index.js';
 import { registrationTokenStage } from './client-api/accounts/register.js';
@@ -86,7 +86,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
   const logger = opts.logger ?? createLogger(opts.logLevel ?? config.log_level);
   const signingKey = await readSigningKeyFile(config.signing_key_path);
   const storage = await openStorage(databaseOptions(config));
-  const apps: FastifyInstance[] = [];
+  const apps: HttpApp[] = [];
   try {
     // --- services -------------------------------------------------------------
     const sessionHooks: SessionHooks = { onDevicesDeleted: [], onDeviceCreated: [] };
@@ -185,7 +185,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         });
         for (const name of names) mount[name](router);
         apps.push(app);
-        await app.listen({ host, port: listener.port });
+        await app.listen(host, listener.port);
         const addr = app.server.address();
         const port = typeof addr === 'object' && addr ? addr.port : listener.port;
         const h = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host;

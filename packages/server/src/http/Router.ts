@@ -3,10 +3,11 @@
 // /_matrix/client/r0). It authenticates, rate-limits and parses the body before
 // the handler runs, and sends the handler's result; errors thrown anywhere go to
 // the single error serialiser (errorResponse.ts). See ARCHITECTURE.md "HTTP".
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { MatrixError } from '@weft/core';
 import { isObject, type JsonObject } from './validate.js';
 import type { RateLimiter } from './RateLimiter.js';
+import type { HttpApp, Reply, RequestContext } from './HttpApp.js';
 
 export const CLIENT_V3 = '/_matrix/client/v3';
 export const CLIENT_R0 = '/_matrix/client/r0';
@@ -61,7 +62,7 @@ type BodyOf<M extends BodyMode> = M extends 'object' ? JsonObject : M extends 'r
 
 export interface RouteDef<A extends AuthMode, M extends BodyMode> {
   method: HttpMethod;
-  /** Path below each prefix, fastify syntax: '/rooms/:roomId/send/:eventType/:txnId'. */
+  /** Path below each prefix, ':name' for a parameter: '/rooms/:roomId/send/:eventType/:txnId'. */
   path: string;
   /** Defaults to CLIENT_PREFIXES. Use [''] for absolute paths. */
   prefixes?: readonly string[];
@@ -74,7 +75,7 @@ export interface RouteDef<A extends AuthMode, M extends BodyMode> {
   handler: (req: HandlerRequest<A, BodyOf<M>>) => Promise<HandlerResult> | HandlerResult;
 }
 
-/** A registered endpoint as seen from outside: full URL pattern (fastify syntax) and its settings. */
+/** A registered endpoint as seen from outside: full URL pattern (':name' parameters) and its settings. */
 export interface RouteInfo {
   method: HttpMethod;
   url: string;
@@ -87,27 +88,20 @@ export interface RouteInfo {
 export type Authenticate = (token: string, ip: string) => Promise<Requester>;
 
 export class Router {
-  /** Every registered (pattern, method), for 405 detection in the not-found handler. */
-  private readonly patterns: { re: RegExp; method: HttpMethod }[] = [];
   private readonly registered: RouteInfo[] = [];
 
   constructor(
-    readonly app: FastifyInstance,
+    readonly app: HttpApp,
     private readonly deps: { authenticate: Authenticate; rateLimiter: RateLimiter },
   ) {}
 
   route<A extends AuthMode, M extends BodyMode = 'object'>(def: RouteDef<A, M>): void {
     const bodyMode: BodyMode = def.body ?? 'object';
+    const run = (ctx: RequestContext) => this.run(def as unknown as RouteDef<AuthMode, BodyMode>, bodyMode, ctx);
     for (const prefix of def.prefixes ?? CLIENT_PREFIXES) {
       const url = prefix + def.path;
-      this.patterns.push({ re: patternToRegExp(url), method: def.method });
       this.registered.push({ method: def.method, url, auth: def.auth, body: bodyMode, rateLimit: def.rateLimit });
-      this.app.route({
-        method: def.method,
-        url,
-        ...(def.bodyLimit !== undefined ? { bodyLimit: def.bodyLimit } : {}),
-        handler: (req, reply) => this.run(def as unknown as RouteDef<AuthMode, BodyMode>, bodyMode, req, reply),
-      });
+      this.app.route(def.method, url, run, def.bodyLimit);
     }
   }
 
@@ -116,37 +110,19 @@ export class Router {
     return this.registered.map((r) => ({ ...r }));
   }
 
-  /** Methods registered for a concrete path (used to answer 405 instead of 404). */
-  methodsFor(path: string): HttpMethod[] {
-    return this.patterns.filter((p) => p.re.test(path)).map((p) => p.method);
-  }
-
-  private async run(def: RouteDef<AuthMode, BodyMode>, bodyMode: BodyMode, req: FastifyRequest, reply: FastifyReply): Promise<void> {
-    const query = req.query as Record<string, string | string[] | undefined> | undefined;
-    const flatQuery: Record<string, string | undefined> = {};
-    if (query) {
-      for (const k in query) {
-        const v = query[k];
-        flatQuery[k] = Array.isArray(v) ? v[v.length - 1] : v;
-      }
-    }
-
-    const token = extractAccessToken(req.headers.authorization, flatQuery.access_token);
+  private async run(def: RouteDef<AuthMode, BodyMode>, bodyMode: BodyMode, ctx: RequestContext): Promise<Reply> {
+    const { query, ip } = ctx;
+    const token = extractAccessToken(ctx.req.headers.authorization, query.access_token);
     let user: Requester | undefined;
-    const ip = req.ip; // a getter (trust-proxy aware): read once
     if (def.auth !== 'none' && token !== undefined) user = await this.deps.authenticate(token, ip);
     if (def.auth === 'user' && user === undefined) throw new MatrixError(401, 'M_MISSING_TOKEN', 'Missing access token');
 
     if (def.rateLimit) this.deps.rateLimiter.take(def.rateLimit, user?.userId ?? ip);
 
-    const params = (req.params ?? {}) as Record<string, string>;
-    const body = parseBody(req.body as Buffer | undefined, bodyMode);
-    const handlerRequest = new RouterRequest(body, params, flatQuery, user, token, ip, req.headers, reply) as unknown as HandlerRequest<AuthMode, never>;
+    const body = parseBody(ctx.body, bodyMode);
+    const handlerRequest = new RouterRequest(body, ctx.params, query, user, token, ip, ctx.req.headers, ctx.res) as unknown as HandlerRequest<AuthMode, never>;
     const result = await def.handler(handlerRequest);
-    if (result.headers) reply.headers(result.headers);
-    reply.code(result.status ?? 200);
-    if (Buffer.isBuffer(result.body) || typeof result.body === 'string') await reply.send(result.body);
-    else await reply.type('application/json').send(JSON.stringify(result.body ?? {}));
+    return { status: result.status ?? 200, body: result.body ?? {}, headers: result.headers };
   }
 }
 
@@ -168,15 +144,15 @@ class RouterRequest {
     readonly accessToken: string | undefined,
     readonly ip: string,
     readonly headers: Record<string, string | string[] | undefined>,
-    private readonly reply: FastifyReply,
+    private readonly res: ServerResponse,
   ) {}
 
   get signal(): AbortSignal {
     if (this.ac === undefined) {
       const controller = (this.ac = new AbortController());
-      const raw = this.reply.raw;
-      raw.once('close', () => {
-        if (!raw.writableFinished) controller.abort();
+      const res = this.res;
+      res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
       });
     }
     return this.ac.signal;
@@ -234,12 +210,4 @@ function jsonShapeProblem(value: unknown, max: number): string | undefined {
     for (const child of Array.isArray(v) ? v : Object.values(v)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
   }
   return undefined;
-}
-
-function patternToRegExp(url: string): RegExp {
-  const escaped = url
-    .split('/')
-    .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg === '*' ? '.*' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('/');
-  return new RegExp(`^${escaped}/?$`);
 }

@@ -1,6 +1,6 @@
 // The one place that turns a thrown value into an HTTP error response
 // (DESIGN principle 8). Anything that is not a MatrixError/ResponseError or a
-// known framework error is a bug: 500 M_UNKNOWN with a log id, logged in full.
+// known database error is a bug: 500 M_UNKNOWN with a log id, logged in full.
 import { randomBytes } from 'node:crypto';
 import { MatrixError } from '@weft/core';
 import { ResponseError } from './ResponseError.js';
@@ -17,26 +17,11 @@ export function errorResponse(err: unknown): ErrorResponse {
   if (err instanceof ResponseError) return { status: err.httpStatus, body: err.body };
   const e = err as { code?: string; statusCode?: number; message?: string } | null;
   switch (e?.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: { errcode: 'M_TOO_LARGE', error: 'Request body too large' } };
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { status: 400, body: { errcode: 'M_NOT_JSON', error: 'Content not JSON.' } };
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { status: 400, body: { errcode: 'M_UNKNOWN', error: 'Invalid Content-Length' } };
-    case 'FST_ERR_BAD_URL':
-      return { status: 400, body: { errcode: 'M_UNRECOGNIZED', error: 'Malformed URL' } };
     // PostgreSQL "invalid byte sequence for encoding UTF8: 0x00": a client string with U+0000
     // (text columns cannot hold it) reached a query; the input is at fault, not the server.
     // Handlers refuse NUL where they validate; this is the safety net for the rest.
     case '22021':
       return { status: 400, body: { errcode: 'M_INVALID_PARAM', error: 'Strings must not contain NUL (U+0000)' } };
-    case 'FST_ERR_MAX_PARAM_LENGTH':
-      return { status: 414, body: { errcode: 'M_TOO_LARGE', error: 'Path parameter too long' } };
-  }
-  // Other client-side framework errors (4xx) keep their status.
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return { status: e.statusCode, body: { errcode: 'M_UNKNOWN', error: e.message ?? 'Bad request' } };
   }
   const logId = randomBytes(6).toString('hex');
   return { status: 500, body: { errcode: 'M_UNKNOWN', error: `Internal server error (log id ${logId})` }, logId };

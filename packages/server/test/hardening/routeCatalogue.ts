@@ -1,6 +1,6 @@
 // The list of every client-API route a running test server mounts, read from a
 // Router (Router.routes()). main.ts keeps its routers private, so this builds a
-// second Router on a throwaway fastify app and mounts the same client API on it
+// second Router on a throwaway HTTP app (never listening) and mounts the same client API on it
 // with the running server's services: the set of routes is identical (it is
 // what registerClientApi registers), and nothing here listens or handles.
 import { createHttpApp } from '../../src/http/createHttpApp.js';
@@ -38,7 +38,7 @@ export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
   return router.routes();
 }
 
-/** Path parameter names of a fastify URL pattern, in order. */
+/** Path parameter names of a URL pattern (':name' segments), in order. */
 export function paramNames(url: string): string[] {
   return url.split('/').filter((s) => s.startsWith(':')).map((s) => s.slice(1));
 }

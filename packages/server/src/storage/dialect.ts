@@ -1,7 +1,8 @@
 // The one place that knows which engine is underneath (DESIGN principle 5):
 // opening connections, pragmas, and the few DDL spellings that differ.
 import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDefinitionBuilder } from 'kysely';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import type { Database, Engine, SqlDb, SqlTx } from './Database.js';
 import { SqliteCheckpointer } from './sqliteCheckpointer.js';
@@ -42,9 +43,9 @@ function wrap(engine: Engine, db: SqlDb): Database {
 type BetterSqlite3Database = import('better-sqlite3').Database;
 
 async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
-  const { default: BetterSqlite3 } = await import('better-sqlite3');
+  const BetterSqlite3 = await sqliteDriver();
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const conn = new BetterSqlite3(path);
+  const conn = BetterSqlite3(path);
   // WAL + synchronous=NORMAL: a commit is durable against a process crash
   // (kill -9) because it is in the WAL file before the write returns; only an
   // OS crash/power loss can lose the last transactions. busy_timeout lets a
@@ -66,6 +67,30 @@ async function openSqlite(path: string): Promise<{ db: SqlDb; conn: unknown }> {
 }
 
 const checkpointers = new WeakMap<object, SqliteCheckpointer>();
+
+/**
+ * better-sqlite3, opened with its compiled addon given by path (build/Release, where npm
+ * ci's compile and prebuilt downloads put it): that skips the `bindings` package's search
+ * through a dozen candidate paths relative to its own files — a search that cannot work
+ * from inside the start-up bundle (scripts/bundle.mjs), which includes better-sqlite3's
+ * JavaScript. Without a Release build, the installed package is loaded from node_modules
+ * at run time and searches for its addon itself.
+ */
+async function sqliteDriver(): Promise<(path: string) => BetterSqlite3Database> {
+  const require = createRequire(import.meta.url);
+  let addon: string | undefined;
+  try {
+    addon = require.resolve('better-sqlite3/build/Release/better_sqlite3.node');
+  } catch {
+    addon = undefined;
+  }
+  if (addon !== undefined && existsSync(addon)) {
+    const { default: Database } = await import('better-sqlite3');
+    return (path) => new Database(path, { nativeBinding: addon });
+  }
+  const Database = require('better-sqlite3') as typeof import('better-sqlite3');
+  return (path) => new Database(path);
+}
 
 /** The SQLite hot-path writers report each write transaction here (see sqliteCheckpointer.ts). */
 export function noteSqliteCommit(conn: object): void {

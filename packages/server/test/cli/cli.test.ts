@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,3 +83,57 @@ describe('weft CLI', () => {
     }
   });
 });
+
+// What `npm start` runs: bin/weft.js on the build — after `npm ci` or `npm run build` the
+// start-up bundle, which carries better-sqlite3's JavaScript and loads its addon by path.
+describe('weft command as built (bin/weft.js)', () => {
+  const bin = join(import.meta.dirname, '../../bin/weft.js');
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'weft-bin-'));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('starts on SQLite and serves a register → createRoom → send → /messages round trip', { skip: !existsSync(bin.replace('bin/weft.js', 'dist/cli.js')) && 'no build (npm run build)' }, async () => {
+    await run([bin, 'generate-config', '--server-name', 'bin.test', '--data-dir', dir, '--client-port', '0', '--enable-registration']);
+    const child = spawn(process.execPath, [bin, 'start', '--config', join(dir, 'homeserver.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /client API at (http:\/\/\S+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.stderr.on('data', (d) => (out += d));
+        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000).unref();
+      });
+      const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
+        const res = await fetch(`${url}${path}`, { method, body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
+        return { status: res.status, body: (await res.json()) as Record<string, any> };
+      };
+      const reg = await post('/_matrix/client/v3/register', { username: 'alice', password: 'pw', auth: { type: 'm.login.dummy' } });
+      assert.equal(reg.status, 200, JSON.stringify(reg.body));
+      const room = await post('/_matrix/client/v3/createRoom', {}, reg.body.access_token);
+      const sent = await post(`/_matrix/client/v3/rooms/${encodeURIComponent(room.body.room_id)}/send/m.room.message/t1`, { msgtype: 'm.text', body: 'from the build' }, reg.body.access_token, 'PUT');
+      assert.equal(sent.status, 200);
+      const msgs = await fetch(`${url}/_matrix/client/v3/rooms/${encodeURIComponent(room.body.room_id)}/messages?dir=b&limit=1`, { headers: { authorization: `Bearer ${reg.body.access_token}` } });
+      const chunk = ((await msgs.json()) as { chunk: { event_id: string; content: { body: string } }[] }).chunk;
+      assert.equal(chunk[0]?.event_id, sent.body.event_id);
+      assert.equal(chunk[0]?.content.body, 'from the build');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
+
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}

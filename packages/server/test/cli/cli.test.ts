@@ -1,7 +1,8 @@
 // The `weft` CLI: generate-config, register, start.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -66,16 +67,7 @@ describe('weft CLI', () => {
       `import('${join(import.meta.dirname, '../../src/cli.ts')}').then((m) => m.main(['start', '--config', ${JSON.stringify(join(dir, 'homeserver.yaml'))}]))`],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /client API at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000).unref();
-      });
+      const url = await clientUrlPrinted(child);
       const res = await fetch(`${url}/_matrix/client/versions`);
       assert.equal(res.status, 200);
     } finally {
@@ -98,17 +90,7 @@ describe('weft command as built (bin/weft.js)', () => {
     await run([bin, 'generate-config', '--server-name', 'bin.test', '--data-dir', dir, '--client-port', '0', '--enable-registration']);
     const child = spawn(process.execPath, [bin, 'start', '--config', join(dir, 'homeserver.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /client API at (http:\/\/\S+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.stderr.on('data', (d) => (out += d));
-        child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-        setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000).unref();
-      });
+      const url = await clientUrlPrinted(child);
       const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
         const res = await fetch(`${url}${path}`, { method, body: JSON.stringify(body), headers: token ? { authorization: `Bearer ${token}` } : {} });
         return { status: res.status, body: (await res.json()) as Record<string, any> };
@@ -135,5 +117,20 @@ function run(args: string[]): Promise<void> {
     let err = '';
     child.stderr.on('data', (d) => (err += d));
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(' ')} exited ${code}: ${err}`))));
+  });
+}
+
+/** The client API URL a starting server prints (its output so far in the error if it exits or stays silent). */
+function clientUrlPrinted(child: ChildProcessByStdio<null, Readable, Readable>): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /client API at (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.stderr.on('data', (d) => (out += d));
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+    setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 20_000).unref();
   });
 }

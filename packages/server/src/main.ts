@@ -121,9 +121,9 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     const relations = createRelationsArea({
       db: storage.database.db, rooms: storage.rooms, visibility: events.visibility, serializer: rooms.serializer, membership: rooms.membership, pipeline: rooms.pipeline,
     });
-    // Bundled m.thread aggregations on every read path: the pipeline reports new thread
-    // replies to the root index; the serializer asks the relations area to decorate.
-    rooms.pipeline.onThreadReply = (rootId) => relations.relations.roots.add(rootId);
+    // Bundled m.thread and m.replace aggregations on every read path: the pipeline reports
+    // new relations to the parent indexes; the serializer asks the relations area to decorate.
+    rooms.pipeline.onRelation = (relType, parentId) => relations.relations.noteRelation(relType, parentId);
     rooms.serializer.decorate = relations.relations.decorate;
     // /sync; other areas push their SyncExtension (to_device, device_lists, …) onto syncExtensions.
     const syncExtensions: SyncExtension[] = [];

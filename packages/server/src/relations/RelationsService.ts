@@ -7,12 +7,13 @@
 import { MatrixError } from '@weft/core';
 import type { EventRow, RoomStore } from '../storage/ports/rooms.js';
 import type { RelationsStore } from '../storage/ports/relations.js';
-import { ThreadRootIndex } from './ThreadRootIndex.js';
+import { RelationParentIndex } from './RelationParentIndex.js';
 import type { ClientEvent } from '../rooms/clientEvent.js';
 import type { Viewer } from '../rooms/ClientEventSerializer.js';
 import type { HistoryVisibilityService, RoomAccess } from '../visibility/HistoryVisibilityService.js';
 import { eventRowInfo } from '../visibility/HistoryVisibilityService.js';
 import { formatTimelineToken } from '../streams/tokens.js';
+import { relationOf } from './relationOf.js';
 
 export interface EventSerializer {
   serialize(rows: readonly EventRow[], viewer?: Viewer): Promise<ClientEvent[]>;
@@ -59,10 +60,19 @@ const hasNul = (v: string) => v.includes('\u0000');
 
 export class RelationsService {
   /** Event IDs of thread roots (events with at least one m.thread child), for the serializer's decorator. */
-  readonly roots: ThreadRootIndex;
+  readonly roots: RelationParentIndex;
+  /** Event IDs of events with at least one m.replace child (edited, or targeted by an invalid edit). */
+  readonly edited: RelationParentIndex;
 
   constructor(private readonly deps: RelationsServiceDeps) {
-    this.roots = new ThreadRootIndex(() => deps.relations.threadRootIds());
+    this.roots = new RelationParentIndex(() => deps.relations.parentIds('m.thread'));
+    this.edited = new RelationParentIndex(() => deps.relations.parentIds('m.replace'));
+  }
+
+  /** The rooms pipeline built an event with this relation (RoomPipeline.onRelation). */
+  noteRelation(relType: string, parentId: string): void {
+    if (relType === 'm.thread') this.roots.add(parentId);
+    else if (relType === 'm.replace') this.edited.add(parentId);
   }
 
   /** The room access and the parent row, or 404 when unknown, elsewhere or invisible (relations.yaml 404). */
@@ -145,29 +155,68 @@ export class RelationsService {
    * The ClientEventSerializer's decorator: events of known thread roots get
    * unsigned["m.relations"]["m.thread"] = {latest_event, count,
    * current_user_participated} ("Server-side aggregation of m.thread
-   * relationships"). Costs one Set lookup per event when no root is among them.
+   * relationships"); edited events get unsigned["m.relations"]["m.replace"] = the
+   * most recent valid replacement ("Server-side aggregation of m.replace
+   * relationships"). Redacted events get neither. Costs two Set lookups per event
+   * when no parent is among them.
    */
   readonly decorate = (rows: readonly EventRow[], events: ClientEvent[], viewer?: Viewer): Promise<void> | undefined => {
     if (!viewer) return undefined;
-    const ready = this.roots.ready();
-    if (ready) return ready.then(() => this.decorate(rows, events, viewer));
-    let idx: number[] | undefined;
+    const roots = this.roots.ready();
+    const edited = this.edited.ready();
+    if (roots || edited) return Promise.all([roots, edited]).then(() => this.decorate(rows, events, viewer));
+    let threadIdx: number[] | undefined;
+    let editIdx: number[] | undefined;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i]!;
-      if (r.redactedBy === null && this.roots.has(r.eventId)) (idx ??= []).push(i);
+      if (r.redactedBy !== null) continue;
+      if (this.roots.has(r.eventId)) (threadIdx ??= []).push(i);
+      if (this.edited.has(r.eventId)) (editIdx ??= []).push(i);
     }
-    return idx ? this.bundle(rows, events, idx, viewer) : undefined;
+    if (!threadIdx && !editIdx) return undefined;
+    return (async () => {
+      if (threadIdx) await this.bundle(rows, events, threadIdx, viewer);
+      if (editIdx) await this.bundleEdits(rows, events, editIdx, viewer);
+    })();
   };
+
+  /** Adds the m.replace aggregation to events[i] for each i in idx that has a valid replacement the viewer may see. */
+  private async bundleEdits(rows: readonly EventRow[], events: ClientEvent[], idx: readonly number[], viewer: Viewer): Promise<void> {
+    for (const [roomNid, list] of groupByRoom(rows, idx)) {
+      const candidates = await this.deps.relations.replacements(roomNid, list.map((i) => rows[i]!.eventId));
+      if (candidates.length === 0) continue;
+      const visible = await this.deps.visibility.filterVisibleEvents(viewer.userId, roomNid, candidates);
+      const byParent = new Map<string, { row: EventRow; content: Record<string, unknown> }[]>();
+      for (const row of visible) {
+        const content = parseContent(row.json);
+        const parentId = relationOf(content)?.relatesTo;
+        if (parentId === undefined) continue;
+        const list = byParent.get(parentId);
+        if (list) list.push({ row, content });
+        else byParent.set(parentId, [{ row, content }]);
+      }
+      const chosen: { i: number; row: EventRow }[] = [];
+      for (const i of list) {
+        let best: EventRow | undefined;
+        for (const c of byParent.get(rows[i]!.eventId) ?? []) {
+          if (!isValidReplacement(rows[i]!, events[i]!, c.row, c.content)) continue;
+          if (best === undefined || isMoreRecent(c.row, best)) best = c.row;
+        }
+        if (best) chosen.push({ i, row: best });
+      }
+      if (chosen.length === 0) continue;
+      const formatted = await this.deps.serializer.serialize(chosen.map((c) => c.row), viewer);
+      chosen.forEach(({ i }, n) => {
+        const ev = events[i]!;
+        const relations = (ev.unsigned['m.relations'] as Record<string, unknown> | undefined) ?? {};
+        ev.unsigned['m.relations'] = { ...relations, 'm.replace': formatted[n]! };
+      });
+    }
+  }
 
   /** Adds the m.thread aggregation to events[i] for each i in idx (roots of any rooms). */
   private async bundle(rows: readonly EventRow[], events: ClientEvent[], idx: readonly number[], viewer: Viewer): Promise<void> {
-    const byRoom = new Map<number, number[]>();
-    for (const i of idx) {
-      const list = byRoom.get(rows[i]!.roomNid);
-      if (list) list.push(i);
-      else byRoom.set(rows[i]!.roomNid, [i]);
-    }
-    for (const [roomNid, list] of byRoom) {
+    for (const [roomNid, list] of groupByRoom(rows, idx)) {
       const ids = list.map((i) => rows[i]!.eventId);
       const summaries = new Map((await this.deps.relations.threadSummaries(roomNid, ids)).map((s) => [s.rootId, s]));
       if (summaries.size === 0) continue;
@@ -199,4 +248,39 @@ export class RelationsService {
       }
     }
   }
+}
+
+/** The indexes in idx grouped by their row's room. */
+function groupByRoom(rows: readonly EventRow[], idx: readonly number[]): Map<number, number[]> {
+  const byRoom = new Map<number, number[]>();
+  for (const i of idx) {
+    const list = byRoom.get(rows[i]!.roomNid);
+    if (list) list.push(i);
+    else byRoom.set(rows[i]!.roomNid, [i]);
+  }
+  return byRoom;
+}
+
+function parseContent(json: string): Record<string, unknown> {
+  const content = (JSON.parse(json) as { content?: unknown }).content;
+  return typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : {};
+}
+
+/**
+ * client-server-api "Validity of replacement events": same sender and type as the
+ * original, neither a state event, the original not itself an edit, and (unless
+ * encrypted, when it is inside the ciphertext) an m.new_content object.
+ */
+function isValidReplacement(original: EventRow, originalEvent: ClientEvent, candidate: EventRow, content: Record<string, unknown>): boolean {
+  if (candidate.sender !== original.sender || candidate.type !== original.type) return false;
+  if (original.stateKey !== null || candidate.stateKey !== null) return false;
+  if (relationOf(originalEvent.content)?.relType === 'm.replace') return false;
+  if (candidate.type === 'm.room.encrypted') return true;
+  const newContent = content['m.new_content'];
+  return typeof newContent === 'object' && newContent !== null && !Array.isArray(newContent);
+}
+
+/** "The most recent event is determined by comparing origin_server_ts; … the lexicographically largest event_id." */
+function isMoreRecent(a: EventRow, b: EventRow): boolean {
+  return a.originServerTs !== b.originServerTs ? a.originServerTs > b.originServerTs : a.eventId > b.eventId;
 }

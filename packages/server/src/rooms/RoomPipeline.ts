@@ -88,8 +88,8 @@ export class RoomPipeline {
    * "membership changed since X?" queries (device lists in /sync).
    */
   lastMemberEventPos: number;
-  /** Called when a thread reply (rel_type m.thread) is built, with its root's ID (the relations area's root index). */
-  onThreadReply: ((rootId: string) => void) | undefined;
+  /** Called for each event built with an m.relates_to relation, with its type and parent's ID (the relations area's parent indexes). */
+  onRelation: ((relType: string, parentId: string) => void) | undefined;
   private readonly rooms = new Map<string, Slot>();
   private readonly loading = new Map<string, Promise<Slot | undefined>>();
   private readonly txnsInFlight = new Map<string, Promise<SendResult>>();
@@ -302,7 +302,7 @@ export class RoomPipeline {
     const relation = relationOf(ev.content);
     if (relation) {
       row.relation = relation;
-      if (relation.relType === 'm.thread') this.onThreadReply?.(relation.relatesTo);
+      this.onRelation?.(relation.relType, relation.relatesTo);
     }
     slot.inFlight++;
     const userIds = ev.type === 'm.room.member' && ev.stateKey !== undefined ? [ev.stateKey] : NO_USERS;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
 import { publicRoomWith, serverWithAliceAndBob, threadReply } from './helpers.js';
 import { createRoom, membershipAction, send, setState, roomPath } from '../events/helpers.js';
-import { ThreadRootIndex } from '../../src/relations/ThreadRootIndex.js';
+import { RelationParentIndex } from '../../src/relations/RelationParentIndex.js';
 import { KyselyRelationsStore } from '../../src/storage/kysely/KyselyRelationsStore.js';
 
 const V1 = '/_matrix/client/v1';
@@ -155,7 +155,7 @@ for (const engine of engines()) {
       const other = await send(hs, alice, roomId, 'no thread');
       await send(hs, alice, roomId, threadReply(root, 'r'));
       // A fresh index, as after a restart: loads from event_relations.
-      const fresh = new ThreadRootIndex(() => new KyselyRelationsStore(hs.hs.storage.database.db).threadRootIds());
+      const fresh = new RelationParentIndex(() => new KyselyRelationsStore(hs.hs.storage.database.db).parentIds('m.thread'));
       assert.ok(fresh.ready(), 'loads on first use');
       await fresh.ready();
       assert.equal(fresh.ready(), undefined);

@@ -116,9 +116,24 @@ export class KyselyRelationsStore implements RelationsStore {
     return new Set(rows.map((r) => r.relates_to_id));
   }
 
-  async threadRootIds(): Promise<string[]> {
-    const rows = await this.db.selectFrom('event_relations').select('relates_to_id').distinct().where('rel_type', '=', 'm.thread').execute();
+  async parentIds(relType: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('event_relations').select('relates_to_id').distinct().where('rel_type', '=', relType).execute();
     return rows.map((r) => r.relates_to_id);
+  }
+
+  async replacements(roomNid: number, parentIds: readonly string[]): Promise<EventRow[]> {
+    if (parentIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('event_relations as rel')
+      .innerJoin('events as e', 'e.event_nid', 'rel.event_nid')
+      .innerJoin('rooms as r', 'r.room_nid', 'e.room_nid')
+      .select(EVENT_COLUMNS)
+      .where('rel.relates_to_id', 'in', parentIds.slice(0, CHUNK))
+      .where('rel.room_nid', '=', roomNid)
+      .where('rel.rel_type', '=', 'm.replace')
+      .where('e.redacted_by', 'is', null)
+      .execute();
+    return rows.map((r) => toEventRow(r as JoinedEventRow));
   }
 
   async eventsAt(positions: readonly number[]): Promise<EventRow[]> {

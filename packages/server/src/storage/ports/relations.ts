@@ -36,8 +36,10 @@ export interface RelationsStore {
   threadSummaries(roomNid: number, rootIds: readonly string[]): Promise<ThreadSummaryRow[]>;
   /** Which of these roots the user replied to. */
   repliedBy(roomNid: number, rootIds: readonly string[], userId: string): Promise<Set<string>>;
-  /** Every event ID with at least one m.thread child (the thread root index's start-up load). */
-  threadRootIds(): Promise<string[]>;
+  /** Every event ID with at least one child of this relation type (a parent index's start-up load). */
+  parentIds(relType: string): Promise<string[]>;
+  /** The unredacted m.replace children of these parents in the room (at most 500 parents: a page). */
+  replacements(roomNid: number, parentIds: readonly string[]): Promise<EventRow[]>;
   /** Events by stream position (the latest replies). */
   eventsAt(positions: readonly number[]): Promise<EventRow[]>;
 }

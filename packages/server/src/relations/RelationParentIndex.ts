@@ -1,11 +1,12 @@
-// In-memory set of thread root event IDs (events with at least one m.thread
-// child), so the shared event serializer can tell in O(1) per event whether a
-// bundled m.thread aggregation is due, without a query on every read.
-// Loaded once (first use) from event_relations; the rooms pipeline reports new
-// thread replies as they are built (RoomPipeline.onThreadReply). A root whose
-// replies were all redacted stays in the set: its summary query then finds
-// nothing and the event is served without an aggregation.
-export class ThreadRootIndex {
+// In-memory set of the event IDs that have at least one child of one relation
+// type (thread roots for m.thread, edited events for m.replace), so the shared
+// event serializer can tell in O(1) per event whether a bundled aggregation is
+// due, without a query on every read. Loaded once (first use) from
+// event_relations; the rooms pipeline reports new relations as they are built
+// (RoomPipeline.onRelation). A parent whose children were all redacted stays in
+// the set: its aggregation query then finds nothing and the event is served
+// without one.
+export class RelationParentIndex {
   private readonly ids = new Set<string>();
   private loading: Promise<void> | undefined;
   private loaded = false;

@@ -262,6 +262,7 @@ export class SyncService {
       return [m.roomId, section];
     });
     const inviteTasks: Promise<[string, Json | undefined]>[] = [];
+    const knockTasks: Promise<[string, Json | undefined]>[] = [];
     const leaveTasks: Promise<[string, Json | undefined]>[] = [];
     for (const m of memberships) {
       if (!roomIncluded(roomFilter, m.roomId) || forgotten.has(m.roomId)) continue;
@@ -272,15 +273,22 @@ export class SyncService {
           if (!row || ignored.has(row.sender)) return [m.roomId, undefined];
           return [m.roomId, { invite_state: { events: await inviteState(reads, m.roomNid, row) } }];
         })());
+      } else if (m.membership === 'knock' && (since === null || m.streamPos > since)) {
+        // sync.yaml "knock": the stripped state of a room the user knocked on, ending with the knock.
+        knockTasks.push((async (): Promise<[string, Json | undefined]> => {
+          const row = await reads.membershipAt(m.roomNid, req.userId, upto);
+          return [m.roomId, row ? { knock_state: { events: await inviteState(reads, m.roomNid, row) } } : undefined];
+        })());
       } else if ((m.membership === 'leave' || m.membership === 'ban') && (since === null ? includeLeave : m.streamPos > since)) {
         const ctx: RoomCtx = { viewer, roomId: m.roomId, roomNid: m.roomNid, nowTs, eventFields: filter.event_fields, ignored };
         leaveTasks.push(this.leftRoom(sectionDeps, ctx, m, req, since, limit, roomAccountData.get(m.roomId)).then((sec) => [m.roomId, sec]));
       }
     }
     const extCtx = { userId: req.userId, deviceId: req.deviceId, since, upto, joinedRoomIds, fullState: req.fullState };
-    const [joinEntries, inviteEntries, leaveEntries, presence, extended] = await Promise.all([
+    const [joinEntries, inviteEntries, knockEntries, leaveEntries, presence, extended] = await Promise.all([
       Promise.all(joinTasks),
       Promise.all(inviteTasks),
+      Promise.all(knockTasks),
       Promise.all(leaveTasks),
       this.presenceEvents(req, memberships, since, upto),
       Promise.all(this.deps.extensions.map((ext) => ext.contribute(extCtx, response))).then((r) => r.some(Boolean)),
@@ -292,12 +300,13 @@ export class SyncService {
     };
     const join = collect(joinEntries);
     const invite = collect(inviteEntries);
+    const knock = collect(knockEntries);
     const leave = collect(leaveEntries);
-    response.rooms = { join, invite, leave, knock: {} };
+    response.rooms = { join, invite, leave, knock };
     response.presence = { events: presence };
 
     const hasNew = extended || globalAccountData.length > 0 || presence.length > 0 ||
-      Object.keys(join).length > 0 || Object.keys(invite).length > 0 || Object.keys(leave).length > 0;
+      Object.keys(join).length > 0 || Object.keys(invite).length > 0 || Object.keys(knock).length > 0 || Object.keys(leave).length > 0;
     return { response, hasNew, memberships, upto };
   }
 

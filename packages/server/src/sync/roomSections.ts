@@ -185,9 +185,10 @@ function stripped(ev: { type: string; state_key?: unknown; content?: unknown; se
 }
 
 /**
- * invite_state for an invited room: the invite event's own
- * unsigned.invite_room_state when the pipeline attached one (federated
- * invites), else stripped current state; always ending with the invite itself.
+ * invite_state for an invited room (and knock_state for a knocked one): the
+ * membership event's own unsigned.invite_room_state when the pipeline attached one
+ * (federated invites), else stripped current state; always ending with the
+ * membership event itself.
  */
 export async function inviteState(reads: SyncReadStore, roomNid: number, inviteRow: SyncEventRow): Promise<Record<string, unknown>[]> {
   const invite = JSON.parse(inviteRow.json) as Record<string, unknown> & { unsigned?: { invite_room_state?: unknown } };

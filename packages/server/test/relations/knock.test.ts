@@ -49,6 +49,38 @@ for (const engine of engines()) {
       assert.equal(member.body.membership, 'leave');
     });
 
+    it("the knocker's /sync has the room under rooms.knock (stripped state ending with the knock) until it is answered", async () => {
+      const frank = await hs.register('frank');
+      await setState(hs, alice, roomId, 'm.room.name', { name: 'Knockers' });
+      const sync = (since?: string) =>
+        hs.request('GET', `${V3}/sync${since ? `?since=${encodeURIComponent(since)}&timeout=0` : ''}`, undefined, frank.accessToken);
+      const before = await sync();
+      assert.deepEqual(before.body.rooms.knock, {});
+      assert.equal((await knock(hs, frank, roomId, { reason: 'hello' })).status, 200);
+
+      const incremental = await sync(before.body.next_batch);
+      const state = incremental.body.rooms.knock[roomId]?.knock_state?.events as { type: string; state_key: string; content: Record<string, unknown>; sender: string }[];
+      assert.ok(state, JSON.stringify(incremental.body.rooms));
+      assert.equal(state.find((e) => e.type === 'm.room.join_rules')?.content.join_rule, 'knock');
+      assert.equal(state.find((e) => e.type === 'm.room.name')?.content.name, 'Knockers');
+      const last = state[state.length - 1]!;
+      assert.deepEqual([last.type, last.state_key, last.content.membership, last.sender], ['m.room.member', frank.userId, 'knock', frank.userId]);
+      // Stripped state only: no event IDs, no timeline.
+      assert.ok(state.every((e) => !('event_id' in e)));
+      assert.equal(incremental.body.rooms.join[roomId], undefined);
+
+      const initial = await sync();
+      assert.ok(initial.body.rooms.knock[roomId]);
+      // Nothing new for the knocker: the next incremental sync repeats nothing.
+      assert.deepEqual((await sync(incremental.body.next_batch)).body.rooms.knock, {});
+
+      // Accepted (invited): the room moves to rooms.invite.
+      await membershipAction(hs, alice, roomId, 'invite', { user_id: frank.userId });
+      const invited = await sync(incremental.body.next_batch);
+      assert.ok(invited.body.rooms.invite[roomId]);
+      assert.equal(invited.body.rooms.knock[roomId], undefined);
+    });
+
     it('403 when the join rule is not knock or the room version predates knocking; 404 for unknown rooms', async () => {
       const dave = await hs.register('dave');
       const pub = await createRoom(hs, alice, { preset: 'public_chat', room_version: '10' });

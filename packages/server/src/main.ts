@@ -89,7 +89,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
   const apps: HttpApp[] = [];
   try {
     // --- services -------------------------------------------------------------
-    const sessionHooks: SessionHooks = { onDevicesDeleted: [], onDeviceCreated: [] };
+    const sessionHooks: SessionHooks = { onDevicesDeleted: [], onDeviceCreated: [], onDeviceRenamed: [] };
     const accountHooks: AccountHooks = { onProfileChanged: [], onUserDeactivated: [] };
     const sessions = new SessionService({
       users: storage.users,
@@ -146,7 +146,8 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     syncExtensions.push(e2ee.syncExtension);
     const pushRules = new PushRulesService(sync.accountData);
     sessionHooks.onDevicesDeleted.push((userId, deviceIds) => e2ee.onDevicesDeleted(userId, deviceIds));
-    sessionHooks.onDeviceCreated.push((userId, deviceId) => e2ee.onDeviceCreated(userId, deviceId));
+    sessionHooks.onDeviceCreated.push((userId, deviceId) => e2ee.onDeviceChanged(userId, deviceId));
+    sessionHooks.onDeviceRenamed.push((userId, deviceId) => e2ee.onDeviceChanged(userId, deviceId));
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
     const rateLimiter = new RateLimiter({

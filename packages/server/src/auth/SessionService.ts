@@ -18,6 +18,8 @@ export interface SessionHooks {
   onDevicesDeleted: ((userId: string, deviceIds: string[]) => Promise<void> | void)[];
   /** Called after a new device was created. */
   onDeviceCreated: ((userId: string, deviceId: string) => Promise<void> | void)[];
+  /** Called after a device's display name changed (other users see it in /keys/query). */
+  onDeviceRenamed: ((userId: string, deviceId: string) => Promise<void> | void)[];
 }
 
 const CACHE_MAX = 10_000;
@@ -139,8 +141,12 @@ export class SessionService {
   }
 
   /** Returns false if the device does not exist. */
-  setDeviceDisplayName(userId: string, deviceId: string, displayName: string | null): Promise<boolean> {
-    return this.deps.devices.setDisplayName(userId, deviceId, displayName);
+  async setDeviceDisplayName(userId: string, deviceId: string, displayName: string | null): Promise<boolean> {
+    const before = await this.deps.devices.getDevice(userId, deviceId);
+    if (!before) return false;
+    if (!(await this.deps.devices.setDisplayName(userId, deviceId, displayName))) return false;
+    if (before.displayName !== displayName) for (const hook of this.deps.hooks.onDeviceRenamed) await hook(userId, deviceId);
+    return true;
   }
 
   /** Deletes devices with their tokens, then runs the hooks. */

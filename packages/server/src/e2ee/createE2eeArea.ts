@@ -41,8 +41,8 @@ export interface E2eeArea {
   syncExtension: E2eeSyncExtension;
   /** SessionHooks.onDevicesDeleted: drop the devices' keys and inbox, tell the user's contacts. */
   onDevicesDeleted(userId: string, deviceIds: string[]): Promise<void>;
-  /** SessionHooks.onDeviceCreated: a new device is a device-list change. */
-  onDeviceCreated(userId: string, deviceId: string): Promise<void>;
+  /** SessionHooks.onDeviceCreated / onDeviceRenamed: a new or renamed device is a device-list change. */
+  onDeviceChanged(userId: string, deviceId: string): Promise<void>;
 }
 
 /** Tables of this area whose rows carry stream_pos (storage/streamTables.ts). */
@@ -78,7 +78,7 @@ export function createE2eeArea(opts: E2eeAreaOptions): E2eeArea {
       await toDeviceStore.deleteDevices(userId, deviceIds);
       await deviceLists.markChanged(userId);
     },
-    async onDeviceCreated(userId) {
+    async onDeviceChanged(userId) {
       await deviceLists.markChanged(userId);
     },
   };

@@ -15,7 +15,7 @@ export async function registerUserOffline(config: HomeserverConfig, o: { user: s
       devices: storage.devices,
       tokens: storage.tokens,
       refreshableTokenLifetimeMs: config.refreshable_access_token_lifetime_ms,
-      hooks: { onDevicesDeleted: [], onDeviceCreated: [] },
+      hooks: { onDevicesDeleted: [], onDeviceCreated: [], onDeviceRenamed: [] },
     });
     const accounts = new AccountService({ serverName: config.server_name, users: storage.users, sessions, hooks: { onProfileChanged: [], onUserDeactivated: [] } });
     const localpart = o.user.startsWith('@') ? o.user.slice(1, o.user.indexOf(':') > 0 ? o.user.indexOf(':') : undefined) : o.user;

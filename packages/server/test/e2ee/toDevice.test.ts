@@ -162,6 +162,16 @@ for (const engine of engines()) {
       r = await sync(hs, alice, since);
       assert.deepEqual(r.device_lists.changed, [bob.userId]);
       since = r.next_batch;
+      // Renaming a device is a change (its name is in /keys/query); setting the same name again is not.
+      const rename = (name: string) => hs.request('PUT', `${V3}/devices/${encodeURIComponent(login.body.device_id)}`, { display_name: name }, bob.accessToken);
+      assert.equal((await rename('bob phone')).status, 200);
+      r = await sync(hs, alice, since);
+      assert.deepEqual(r.device_lists.changed, [bob.userId]);
+      since = r.next_batch;
+      assert.equal((await rename('bob phone')).status, 200);
+      r = await sync(hs, alice, since);
+      assert.deepEqual(r.device_lists?.changed ?? [], []);
+      since = r.next_batch;
       await hs.hs.sessions.deleteDevices(bob.userId, [login.body.device_id]);
       r = await sync(hs, alice, since);
       assert.deepEqual(r.device_lists.changed, [bob.userId]);

@@ -109,6 +109,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
     const generator = new StreamIdGenerator(await maxStreamPosition(storage.database.db));
     const notifier = new Notifier();
+    notifier.follow(generator);
     const rooms = await createRoomsArea({
       serverName: config.server_name, defaultRoomVersion: config.default_room_version, signingKey,
       store: storage.rooms, users: storage.users, generator, notifier,

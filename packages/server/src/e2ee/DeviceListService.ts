@@ -42,7 +42,7 @@ export class DeviceListService {
     } finally {
       generator.finish(pos);
     }
-    notifier.notify({ userIds: [userId], roomIds: await store.joinedRoomIds(userId) });
+    notifier.notifyAt(pos, { userIds: [userId], roomIds: await store.joinedRoomIds(userId) });
     return pos;
   }
 

@@ -90,7 +90,7 @@ export class ToDeviceService {
     }
     if (!sent) return;
     for (const u of recipients) this.queued(u, pos);
-    if (recipients.size > 0) notifier.notify({ userIds: recipients });
+    if (recipients.size > 0) notifier.notifyAt(pos, { userIds: recipients });
     if (remote.size > 0) this.deps.onRemote?.(requester.userId, eventType, remote);
   }
 
@@ -122,7 +122,7 @@ export class ToDeviceService {
       } finally {
         generator.finish(pos);
       }
-      this.deps.notifier.notify({ userIds: [userId] });
+      this.deps.notifier.notifyAt(pos, { userIds: [userId] });
     }
     return rows.map((r) => ({ sender: r.sender, type: r.type, content: JSON.parse(r.contentJson) }));
   }

@@ -221,14 +221,16 @@ export class EventPersister {
     }
     const roomIds = new Set<string>();
     const userIds = new Set<string>();
+    let highest = 0;
     for (const w of batch) {
       generator.finish(w.row.streamPos);
+      if (w.row.streamPos > highest) highest = w.row.streamPos;
       roomIds.add(w.roomId);
       for (const u of w.userIds) userIds.add(u);
     }
     if (signatures) for (const s of signatures.signed) this.unsignedNids.delete(s.eventNid);
     if (batch.length === 0) return;
-    notifier.notify({ roomIds, userIds });
+    notifier.notifyAt(highest, { roomIds, userIds });
     for (const w of batch) {
       if (w.owner) w.owner.inFlight--;
       w.resolve();

@@ -7,9 +7,13 @@
 // changes must notify the affected user ID as well as the room, so a listener
 // learns about rooms it was not yet watching.
 //
-// Writers call notify() after their transaction committed, naming the rooms
-// and/or users the change is visible to. A waiter listens for its user ID and
-// the rooms it is joined/invited to; it is woken once, then re-runs its sync.
+// Writers call notifyAt(position, …) after their transaction committed, naming
+// the rooms and/or users the change is visible to. A waiter listens for its user
+// ID and the rooms it is joined/invited to; it is woken once, then re-runs its
+// sync. A position is announced only once readers can see it — once the stream's
+// `current` has reached it: when a lower position (another writer) is still in
+// flight, a waiter woken at once would read up to `current`, find nothing, and
+// park again with nobody left to wake it for this write.
 
 export interface WaitOptions {
   userId: string;
@@ -19,9 +23,43 @@ export interface WaitOptions {
 }
 
 type Waiter = { wake: () => void };
+type Change = { roomIds?: Iterable<string>; userIds?: Iterable<string> };
+
+/** The stream whose positions notifyAt() waits for (StreamIdGenerator). */
+export interface VisibleStream {
+  readonly current: number;
+  onAdvance: ((current: number) => void) | undefined;
+}
 
 export class Notifier {
   private readonly byKey = new Map<string, Set<Waiter>>();
+  private stream: VisibleStream | undefined;
+  /** Changes whose position readers cannot see yet, in notification order. */
+  private held: { position: number; change: Change }[] = [];
+
+  /** Holds back notifyAt() changes until the stream's `current` reaches their position. */
+  follow(stream: VisibleStream): void {
+    this.stream = stream;
+    stream.onAdvance = (current) => this.release(current);
+  }
+
+  /** notify() once `position` is visible to readers (at once when it already is, or when no stream is followed). */
+  notifyAt(position: number, change: Change): void {
+    if (this.stream === undefined || position <= this.stream.current) this.notify(change);
+    else this.held.push({ position, change });
+  }
+
+  private release(current: number): void {
+    if (this.held.length === 0) return;
+    const due: Change[] = [];
+    const keep: { position: number; change: Change }[] = [];
+    for (const h of this.held) {
+      if (h.position <= current) due.push(h.change);
+      else keep.push(h);
+    }
+    this.held = keep;
+    for (const change of due) this.notify(change);
+  }
 
   /** Starts listening now; `woken` resolves true when notified, false on timeout, abort or cancel(). */
   listen(opts: WaitOptions): { woken: Promise<boolean>; cancel: () => void } {
@@ -57,8 +95,8 @@ export class Notifier {
     return { woken, cancel };
   }
 
-  /** Wake everyone waiting on any of these rooms or users. */
-  notify(change: { roomIds?: Iterable<string>; userIds?: Iterable<string> }): void {
+  /** Wake everyone waiting on any of these rooms or users, now (for changes outside the stream: typing). */
+  notify(change: Change): void {
     const woken: Waiter[] = [];
     for (const roomId of change.roomIds ?? []) this.collect(`r:${roomId}`, woken);
     for (const userId of change.userIds ?? []) this.collect(`u:${userId}`, woken);

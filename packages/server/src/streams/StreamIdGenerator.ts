@@ -28,13 +28,18 @@ export class StreamIdGenerator {
     return position;
   }
 
+  /** Called whenever `current` moves forward (the Notifier releases notifications it held back). */
+  onAdvance: ((current: number) => void) | undefined;
+
   /** Returns the new `current` (which may not have moved). */
   finish(position: number): number {
     this.inFlight.delete(position);
     // Sets iterate in insertion order, which is allocation order: the first
     // in-flight entry bounds what readers may see.
     const lowest = this.inFlight.values().next();
+    const before = this.persistedUpTo;
     this.persistedUpTo = lowest.done ? this.lastAllocated : lowest.value - 1;
+    if (this.persistedUpTo > before) this.onAdvance?.(this.persistedUpTo);
     return this.persistedUpTo;
   }
 

@@ -58,9 +58,6 @@ export interface SyncRequest {
 
 type Json = Record<string, unknown>;
 
-/** How long a long-poll that read nothing waits for in-flight positions to finish (see sync()). */
-const IN_FLIGHT_WAIT_MS = 2_000;
-const EARLY_WAKE_POLL_MS = 2;
 
 export class SyncService {
   private readonly now: () => number;
@@ -73,12 +70,11 @@ export class SyncService {
     const deadline = this.now() + Math.max(0, req.timeoutMs);
     // full_state: "the timeout parameter will be ignored and the query will return immediately".
     const mayWait = req.since !== null && !req.fullState && req.timeoutMs > 0;
-    /** Set at the start and after a wake: positions up to here may have been notified already (see below). */
-    let horizon: number | null = this.deps.generator.highestAllocated;
     for (;;) {
       const remaining = deadline - this.now();
       // The rooms to listen on come from this user's previous build: a room joined
       // since then is announced on the user's own key, and build() re-reads memberships.
+      // Listening starts before the read, so a write that becomes visible meanwhile still wakes us.
       const listener = mayWait && remaining > 0
         ? this.deps.notifier.listen({
             userId: req.userId,
@@ -99,47 +95,12 @@ export class SyncService {
         listener?.cancel();
         return result.response;
       }
-      // Early notifications: a writer notifies right after ITS commit, but `current` stays
-      // below its position while a lower position (another writer) is still in flight — and
-      // that writer's later notify names only its own rooms/users. Such a write is not in
-      // what we just read, and nobody would wake us for it. Every notification we could have
-      // missed (before this request or before the wake) is for a position <= `horizon`, the
-      // highest allocated then: if we read less than that, wait (polling, bounded) until
-      // `current` reaches it and read once more. Once per request start or wake, so an idle
-      // long-poll on a busy server does not spin.
-      const { generator } = this.deps;
-      if (horizon !== null && result.upto < horizon) {
-        const target = horizon;
-        horizon = null;
-        if (generator.current < target) {
-          const until = Math.min(deadline, this.now() + IN_FLIGHT_WAIT_MS);
-          const outcome = await Promise.race([
-            listener.woken.then((w) => (w ? 'woken' : 'done')),
-            this.reaches(target, until, listener.woken).then((a) => (a ? 'reached' : 'idle')),
-          ]);
-          if (outcome === 'done') return result.response;
-          if (outcome === 'woken') horizon = generator.highestAllocated;
-        }
-        listener.cancel();
-        continue;
-      }
-      // Nothing new: park until a write concerning us, the timeout, or the client leaving.
-      // "If no events (or other data) become available before this time elapses, the
+      // Nothing new: park until a write concerning us is visible (Notifier.notifyAt waits for
+      // the stream's `current` to reach the write's position), the timeout, or the client
+      // leaving. "If no events (or other data) become available before this time elapses, the
       // server will return a response with empty fields" (sync.yaml `timeout`).
       if (!(await listener.woken)) return result.response;
-      horizon = this.deps.generator.highestAllocated;
     }
-  }
-
-  /** True once generator.current >= pos; false at `until` or when `stop` settles first. Polls (only while positions are in flight). */
-  private async reaches(pos: number, until: number, stop: Promise<unknown>): Promise<boolean> {
-    let stopped = false;
-    void stop.then(() => (stopped = true));
-    while (!stopped && this.now() < until) {
-      if (this.deps.generator.current >= pos) return true;
-      await new Promise((r) => setTimeout(r, EARLY_WAKE_POLL_MS));
-    }
-    return this.deps.generator.current >= pos;
   }
 
   /** user ID → their m.ignored_user_list (refreshed when that account data changes). */

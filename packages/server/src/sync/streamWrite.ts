@@ -45,6 +45,6 @@ export async function writeAtNextPosition(
   } finally {
     deps.generator.finish(pos);
   }
-  deps.notifier.notify(wake);
+  deps.notifier.notifyAt(pos, wake);
   return pos;
 }

@@ -31,3 +31,26 @@ test('notifier wakes room and user listeners, times out otherwise', async () => 
   assert.equal(await cancelled.woken, false);
   assert.equal(n.waiting, 0);
 });
+
+test('notifyAt holds a change back until every lower position has finished', async () => {
+  const gen = new StreamIdGenerator(0);
+  const n = new Notifier();
+  n.follow(gen);
+  const lower = gen.allocate();
+  const mine = gen.allocate();
+  const listener = n.listen({ userId: '@a:x', roomIds: ['!r:x'], timeoutMs: 5000 });
+  gen.finish(mine);
+  n.notifyAt(mine, { roomIds: ['!r:x'] });
+  let woken = false;
+  void listener.woken.then((w) => (woken = w));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.equal(woken, false, 'not announced while position 1 is in flight');
+  gen.finish(lower);
+  assert.equal(await listener.woken, true);
+  // A visible position is announced at once.
+  const later = n.listen({ userId: '@a:x', roomIds: ['!r:x'], timeoutMs: 5000 });
+  const p = gen.allocate();
+  gen.finish(p);
+  n.notifyAt(p, { roomIds: ['!r:x'] });
+  assert.equal(await later.woken, true);
+});

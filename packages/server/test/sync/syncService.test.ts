@@ -29,6 +29,7 @@ for (const engine of engines()) {
     let area: SyncArea;
     const generator = new StreamIdGenerator(0);
     const notifier = new Notifier();
+    notifier.follow(generator);
     let nid = 0;
 
     before(async () => {
@@ -72,7 +73,7 @@ for (const engine of engines()) {
         membership, unsignedJson: null,
       }]);
       generator.finish(pos);
-      notifier.notify({ roomIds: [roomId], userIds: membership ? [ev.state_key!] : [] });
+      notifier.notifyAt(pos, { roomIds: [roomId], userIds: membership ? [ev.state_key!] : [] });
       return eventId;
     }
     async function room(creator: string) {
@@ -127,7 +128,7 @@ for (const engine of engines()) {
       assert.deepEqual(s1.rooms.join[a.roomId].timeline.events.map((e: R) => e.content.body), ['yes']);
     });
 
-    it('an early notification (a lower position still in flight) is not lost', async () => {
+    it('a write committed while a lower position is still in flight wakes the long-poll once that position finishes', async () => {
       const a = await room('@early:test');
       const s0: R = await area.sync.sync(req('@early:test'));
       const started = Date.now();

@@ -14,6 +14,8 @@ import { passwordStage } from './auth/passwordStage.js';
 import { AccountService, type AccountHooks } from './users/AccountService.js';
 import { RateLimiter } from './http/RateLimiter.js';
 import { createHttpApp } from './http/createHttpApp.js';
+import { UserDirectory } from './users/UserDirectory.js';
+import { KyselyUserDirectoryStore } from './storage/kysely/KyselyUserDirectoryStore.js';
 import type { HttpApp } from './http/HttpApp.js';
 import type { Router } from './http/Router.js';
 import { registerClientApi } from './client-api/index.js';
@@ -151,6 +153,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     sessionHooks.onDeviceRenamed.push((userId, deviceId) => e2ee.onDeviceChanged(userId, deviceId));
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
+    const userDirectory = new UserDirectory({ store: new KyselyUserDirectoryStore(storage.database.db), serverName: config.server_name });
     const rateLimiter = new RateLimiter({
       message: config.rc_message,
       registration: config.rc_registration,
@@ -168,6 +171,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           events,
           push: { pushRules },
           relations,
+          users: { directory: userDirectory },
         }),
       federation: () => {
         /* the federation area registers its routes here */

@@ -13,6 +13,7 @@ import { registerE2eeApi, type E2eeApiDeps } from './e2ee/registerE2eeApi.js';
 import { registerEventsApi, type EventsApiDeps } from './events/registerEventsApi.js';
 import { registerPushApi, type PushApiDeps } from './push/registerPushApi.js';
 import { registerRelationsApi, type RelationsApiDeps } from './relations/registerRelationsApi.js';
+import { registerUserDirectoryApi, type UserDirectoryApiDeps } from './users/registerUserDirectoryApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -22,6 +23,7 @@ export interface ClientApiDeps {
   events: EventsApiDeps;
   push: PushApiDeps;
   relations: RelationsApiDeps;
+  users: UserDirectoryApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -35,4 +37,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerEventsApi(router, deps.events);
   registerPushApi(router, deps.push);
   registerRelationsApi(router, deps.relations);
+  registerUserDirectoryApi(router, deps.users);
 }

@@ -9,6 +9,8 @@ import type { RouteInfo } from '../../src/http/Router.js';
 import { registerClientApi } from '../../src/client-api/index.js';
 import { UserInteractiveAuth } from '../../src/auth/uia.js';
 import type { TestServer } from '../harness.js';
+import { UserDirectory } from '../../src/users/UserDirectory.js';
+import { KyselyUserDirectoryStore } from '../../src/storage/kysely/KyselyUserDirectoryStore.js';
 
 export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
   const hs = server.hs;
@@ -33,6 +35,7 @@ export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
     events: hs.events,
     push: hs.push,
     relations: hs.relations,
+    users: { directory: new UserDirectory({ store: new KyselyUserDirectoryStore(hs.storage.database.db), serverName: hs.config.server_name }) },
   });
   await app.close();
   return router.routes();

@@ -15,6 +15,8 @@ import { AccountService, type AccountHooks } from './users/AccountService.js';
 import { RateLimiter } from './http/RateLimiter.js';
 import { createHttpApp } from './http/createHttpApp.js';
 import { UserDirectory } from './users/UserDirectory.js';
+import { MediaRepository } from './media/MediaRepository.js';
+import { KyselyMediaStore } from './storage/kysely/KyselyMediaStore.js';
 import { KyselyUserDirectoryStore } from './storage/kysely/KyselyUserDirectoryStore.js';
 import type { HttpApp } from './http/HttpApp.js';
 import type { Router } from './http/Router.js';
@@ -154,6 +156,9 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     accountHooks.onProfileChanged.push((userId, profile) => rooms.membership.profileChanged(userId, profile));
     accountHooks.onUserDeactivated.push((userId) => rooms.membership.userDeactivated(userId));
     const userDirectory = new UserDirectory({ store: new KyselyUserDirectoryStore(storage.database.db), serverName: config.server_name });
+    const media = new MediaRepository({
+      store: new KyselyMediaStore(storage.database.db), serverName: config.server_name, storePath: config.media_store_path, maxImagePixels: config.max_image_pixels,
+    });
     const rateLimiter = new RateLimiter({
       message: config.rc_message,
       registration: config.rc_registration,
@@ -172,6 +177,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
           push: { pushRules },
           relations,
           users: { directory: userDirectory },
+          media: { media, maxUploadSize: config.max_upload_size },
         }),
       federation: () => {
         /* the federation area registers its routes here */

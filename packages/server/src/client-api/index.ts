@@ -14,6 +14,7 @@ import { registerEventsApi, type EventsApiDeps } from './events/registerEventsAp
 import { registerPushApi, type PushApiDeps } from './push/registerPushApi.js';
 import { registerRelationsApi, type RelationsApiDeps } from './relations/registerRelationsApi.js';
 import { registerUserDirectoryApi, type UserDirectoryApiDeps } from './users/registerUserDirectoryApi.js';
+import { registerMediaApi, type MediaApiDeps } from './media/registerMediaApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -24,6 +25,7 @@ export interface ClientApiDeps {
   push: PushApiDeps;
   relations: RelationsApiDeps;
   users: UserDirectoryApiDeps;
+  media: MediaApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -38,4 +40,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerPushApi(router, deps.push);
   registerRelationsApi(router, deps.relations);
   registerUserDirectoryApi(router, deps.users);
+  registerMediaApi(router, deps.media);
 }

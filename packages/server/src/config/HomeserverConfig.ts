@@ -55,6 +55,12 @@ export interface HomeserverConfig {
   rc_login: RateLimit;
   /** NOTSPEC: cap on any request body, bytes (Synapse only has max_upload_size for media). */
   max_request_body_size: number;
+  /** Synapse: where uploaded media is kept (absolute; default "media_store" beside the config). */
+  media_store_path: string;
+  /** Synapse: largest accepted upload, bytes (YAML accepts "50M" etc.). */
+  max_upload_size: number;
+  /** Synapse: images with more pixels than this are not thumbnailed (413 M_TOO_LARGE). */
+  max_image_pixels: number;
   /** Synapse: lifetime of access tokens issued with a refresh token, ms (YAML accepts "5m" etc.). */
   refreshable_access_token_lifetime_ms: number;
   log_level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -97,6 +103,9 @@ export function parseConfig(raw: unknown, configDir: string): HomeserverConfig {
     rc_registration: rateLimit(doc.rc_registration, 'rc_registration', { per_second: 1, burst_count: 10 }),
     rc_login: rateLimit(doc.rc_login, 'rc_login', { per_second: 1, burst_count: 10 }),
     max_request_body_size: int(doc.max_request_body_size ?? 1024 * 1024, 'max_request_body_size', 1024),
+    media_store_path: path(optStr(doc.media_store_path, 'media_store_path') ?? 'media_store'),
+    max_upload_size: size(doc.max_upload_size ?? '50M', 'max_upload_size'),
+    max_image_pixels: size(doc.max_image_pixels ?? '32M', 'max_image_pixels'),
     refreshable_access_token_lifetime_ms: duration(doc.refreshable_access_token_lifetime ?? '5m', 'refreshable_access_token_lifetime'),
     log_level: oneOf(doc.log_level ?? 'info', 'log_level', LOG_LEVELS),
     config_dir: configDir,
@@ -196,6 +205,13 @@ function int(v: unknown, at: string, min = 0, max = Number.MAX_SAFE_INTEGER): nu
 function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) throw new ConfigError(`${at}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
   return v as T;
+}
+/** A byte or pixel count as Synapse writes them: 1048576, "1024K", "50M", "1G". */
+function size(v: unknown, at: string): number {
+  const m = typeof v === 'number' ? [String(v), String(v), ''] : typeof v === 'string' ? /^(\d+)\s*([KMG]?)$/i.exec(v.trim()) : null;
+  const n = m ? Number(m[1]) * ({ '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as Record<string, number>)[m[2]!.toUpperCase()]! : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${at}: must be a size like 50M, 1024K or a number of bytes`);
+  return n;
 }
 function duration(v: unknown, at: string): number {
   const ms = parseDuration(v);

@@ -99,8 +99,14 @@ rc_login:
   per_second: 1
   burst_count: 10
 
-# NOTSPEC: largest accepted request body, in bytes.
+# NOTSPEC: largest accepted request body, in bytes (media uploads: max_upload_size).
 max_request_body_size: 1048576
+
+# Media repository: where uploads are kept (relative to this file), the largest
+# upload, and the largest image (in pixels) that gets thumbnailed.
+media_store_path: media_store
+max_upload_size: 50M
+max_image_pixels: 32M
 
 # Lifetime of access tokens for clients that asked for a refresh token.
 refreshable_access_token_lifetime: 5m

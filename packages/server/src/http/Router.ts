@@ -82,6 +82,8 @@ export interface RouteInfo {
   auth: AuthMode;
   body: BodyMode;
   rateLimit: string | undefined;
+  /** The route's own body cap, when it has one (else max_request_body_size). */
+  bodyLimit: number | undefined;
 }
 
 /** Resolves an access token, or throws 401 M_UNKNOWN_TOKEN. */
@@ -100,7 +102,7 @@ export class Router {
     const run = (ctx: RequestContext) => this.run(def as unknown as RouteDef<AuthMode, BodyMode>, bodyMode, ctx);
     for (const prefix of def.prefixes ?? CLIENT_PREFIXES) {
       const url = prefix + def.path;
-      this.registered.push({ method: def.method, url, auth: def.auth, body: bodyMode, rateLimit: def.rateLimit });
+      this.registered.push({ method: def.method, url, auth: def.auth, body: bodyMode, rateLimit: def.rateLimit, bodyLimit: def.bodyLimit });
       this.app.route(def.method, url, run, def.bodyLimit);
     }
   }

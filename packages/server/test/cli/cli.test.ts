@@ -86,7 +86,7 @@ describe('weft command as built (bin/weft.js)', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  it('starts on SQLite and serves a register → createRoom → send → /messages round trip', { skip: !existsSync(bin.replace('bin/weft.js', 'dist/cli.js')) && 'no build (npm run build)' }, async () => {
+  it('starts on SQLite and serves a register → createRoom → send → /messages round trip, and a thumbnail', { skip: !existsSync(bin.replace('bin/weft.js', 'dist/cli.js')) && 'no build (npm run build)' }, async () => {
     await run([bin, 'generate-config', '--server-name', 'bin.test', '--data-dir', dir, '--client-port', '0', '--enable-registration']);
     const child = spawn(process.execPath, [bin, 'start', '--config', join(dir, 'homeserver.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
@@ -104,6 +104,16 @@ describe('weft command as built (bin/weft.js)', () => {
       const chunk = ((await msgs.json()) as { chunk: { event_id: string; content: { body: string } }[] }).chunk;
       assert.equal(chunk[0]?.event_id, sent.body.event_id);
       assert.equal(chunk[0]?.content.body, 'from the build');
+      // Media: sharp (external to the bundle, loaded on the first thumbnail) works from the build.
+      const { default: sharp } = await import('sharp');
+      const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#08f' } }).png().toBuffer();
+      const auth = { authorization: `Bearer ${reg.body.access_token}` };
+      const up = await fetch(`${url}/_matrix/media/v3/upload`, { method: 'POST', headers: { ...auth, 'content-type': 'image/png' }, body: new Uint8Array(png) });
+      const mxc = ((await up.json()) as { content_uri: string }).content_uri.slice('mxc://'.length);
+      const thumb = await fetch(`${url}/_matrix/client/v1/media/thumbnail/${mxc}?width=32&height=32&method=crop`, { headers: auth });
+      assert.equal(thumb.status, 200);
+      const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata();
+      assert.deepEqual([meta.width, meta.height], [32, 32]);
     } finally {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

@@ -10,6 +10,8 @@ import { registerClientApi } from '../../src/client-api/index.js';
 import { UserInteractiveAuth } from '../../src/auth/uia.js';
 import type { TestServer } from '../harness.js';
 import { UserDirectory } from '../../src/users/UserDirectory.js';
+import { MediaRepository } from '../../src/media/MediaRepository.js';
+import { KyselyMediaStore } from '../../src/storage/kysely/KyselyMediaStore.js';
 import { KyselyUserDirectoryStore } from '../../src/storage/kysely/KyselyUserDirectoryStore.js';
 
 export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
@@ -35,6 +37,10 @@ export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
     events: hs.events,
     push: hs.push,
     relations: hs.relations,
+    media: {
+      media: new MediaRepository({ store: new KyselyMediaStore(hs.storage.database.db), serverName: hs.config.server_name, storePath: hs.config.media_store_path, maxImagePixels: hs.config.max_image_pixels }),
+      maxUploadSize: hs.config.max_upload_size,
+    },
     users: { directory: new UserDirectory({ store: new KyselyUserDirectoryStore(hs.storage.database.db), serverName: hs.config.server_name }) },
   });
   await app.close();

@@ -159,9 +159,10 @@ export async function pathBattery(world: World, f: Findings): Promise<void> {
 /** A body over the request cap → 413 M_TOO_LARGE (cap read from the running config). */
 export async function oversizeBattery(world: World, f: Findings): Promise<void> {
   const cap = world.server.hs.config.max_request_body_size;
-  const body = JSON.stringify({ pad: 'x'.repeat(cap + 16) });
   for (const route of world.routes) {
     if (route.method === 'GET' || route.body === 'none') continue;
+    // Routes with their own cap (media upload: max_upload_size) are probed just over it.
+    const body = JSON.stringify({ pad: 'x'.repeat((route.bodyLimit ?? cap) + 16) });
     const x = await send(world, route, { body });
     f.check(x.req, x.res, { status: 413, errcode: 'M_TOO_LARGE' });
   }

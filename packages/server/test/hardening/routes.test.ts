@@ -19,7 +19,7 @@ for (const engine of engines()) {
     let server: TestServer;
     let world: World;
     before(async () => {
-      server = await startTestServer({ engine, config: { max_request_body_size: 256 * 1024 } });
+      server = await startTestServer({ engine, config: { max_request_body_size: 256 * 1024, max_upload_size: '512K' } });
       world = await buildWorld(server);
     });
     after(() => server.close());

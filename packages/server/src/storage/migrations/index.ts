@@ -6,6 +6,7 @@ import { rooms001, rooms002, rooms003, rooms004 } from './rooms.js';
 import { sync001 } from './sync.js';
 import { e2ee001, e2ee002 } from './e2ee.js';
 import { relations001 } from './relations.js';
+import { media001 } from './media.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -17,4 +18,5 @@ export const migrations: Migration[] = [
   relations001,
   rooms003,
   rooms004,
+  media001,
 ];

@@ -1,0 +1,19 @@
+// Media repository (client-server-api "Content repository"): one row per local
+// upload; the bytes live in files under media_store_path (media/MediaRepository.ts).
+import type { Migration } from '../migrate.js';
+
+export const media001: Migration = {
+  id: 'media-001',
+  async up(db, ddl) {
+    await db.schema
+      .createTable('local_media')
+      .addColumn('media_id', 'text', (c) => c.primaryKey())
+      .addColumn('content_type', 'text', (c) => c.notNull())
+      .addColumn('upload_name', 'text')
+      .addColumn('size', ddl.bigint, (c) => c.notNull())
+      .addColumn('sha256', 'text', (c) => c.notNull())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('created_ts', ddl.bigint, (c) => c.notNull())
+      .execute();
+  },
+};

@@ -16,11 +16,14 @@ import { RateLimiter } from './http/RateLimiter.js';
 import { createHttpApp } from './http/createHttpApp.js';
 import { UserDirectory } from './users/UserDirectory.js';
 import { MediaRepository } from './media/MediaRepository.js';
+import { RoomSearch } from './search/RoomSearch.js';
+import { SearchIndexer } from './search/SearchIndexer.js';
+import { KyselySearchStore } from './storage/kysely/KyselySearchStore.js';
 import { KyselyMediaStore } from './storage/kysely/KyselyMediaStore.js';
 import { KyselyUserDirectoryStore } from './storage/kysely/KyselyUserDirectoryStore.js';
 import type { HttpApp } from './http/HttpApp.js';
 import type { Router } from './http/Router.js';
-import { registerClientApi } from './client-api/index.js';
+import { registerClientApi, type ClientApiDeps } from './client-api/index.js';
 import { registrationTokenStage } from './client-api/accounts/register.js';
 import { StreamIdGenerator } from './streams/StreamIdGenerator.js';
 import { Notifier } from './streams/Notifier.js';
@@ -67,6 +70,8 @@ export interface Homeserver {
   push: { pushRules: PushRulesService };
   /** Relations, threads and knocking (relations/, client-api/relations/). */
   relations: RelationsApiDeps;
+  /** What the client API's routes are built from (tests mount it on a second Router to list the routes). */
+  clientApi: ClientApiDeps;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -159,6 +164,16 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     const media = new MediaRepository({
       store: new KyselyMediaStore(storage.database.db), serverName: config.server_name, storePath: config.media_store_path, maxImagePixels: config.max_image_pixels,
     });
+    // Server-side search: the index follows the stream after commit (search/SearchIndexer.ts).
+    const searchStore = new KyselySearchStore(storage.database.db, storage.database.engine);
+    const searchIndexer = new SearchIndexer({
+      store: searchStore, currentPos: () => generator.current, onError: (err) => logger.error({ err }, 'search indexing failed'),
+    });
+    searchIndexer.start();
+    const search = new RoomSearch({
+      store: searchStore, indexer: searchIndexer, rooms: storage.rooms, reads: events.reads, visibility: events.visibility,
+      serializer: rooms.serializer, currentPos: () => generator.current, ignoredUsers: events.ignoredUsers,
+    });
     const rateLimiter = new RateLimiter({
       message: config.rc_message,
       registration: config.rc_registration,
@@ -166,19 +181,20 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
 
     // --- http -----------------------------------------------------------------
+    const clientApi: ClientApiDeps = {
+      accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
+      rooms: { ...rooms, serverName: config.server_name },
+      sync,
+      e2ee,
+      events,
+      push: { pushRules },
+      relations,
+      users: { directory: userDirectory },
+      media: { media, maxUploadSize: config.max_upload_size },
+      search: { search },
+    };
     const mount: Record<ListenerResource, (router: Router) => void> = {
-      client: (router) =>
-        registerClientApi(router, {
-          accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
-          rooms: { ...rooms, serverName: config.server_name },
-          sync,
-          e2ee,
-          events,
-          push: { pushRules },
-          relations,
-          users: { directory: userDirectory },
-          media: { media, maxUploadSize: config.max_upload_size },
-        }),
+      client: (router) => registerClientApi(router, clientApi),
       federation: () => {
         /* the federation area registers its routes here */
       },
@@ -222,11 +238,13 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       events,
       push: { pushRules },
       relations,
+      clientApi,
       logger,
       async close() {
         if (closed) return;
         closed = true;
         await Promise.all(apps.map((a) => a.close()));
+        await searchIndexer.stop();
         await rooms.pipeline.flushed();
         await rooms.pipeline.close();
         await storage.close();

@@ -15,6 +15,7 @@ import { registerPushApi, type PushApiDeps } from './push/registerPushApi.js';
 import { registerRelationsApi, type RelationsApiDeps } from './relations/registerRelationsApi.js';
 import { registerUserDirectoryApi, type UserDirectoryApiDeps } from './users/registerUserDirectoryApi.js';
 import { registerMediaApi, type MediaApiDeps } from './media/registerMediaApi.js';
+import { registerSearchApi, type SearchApiDeps } from './search/registerSearchApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -26,6 +27,7 @@ export interface ClientApiDeps {
   relations: RelationsApiDeps;
   users: UserDirectoryApiDeps;
   media: MediaApiDeps;
+  search: SearchApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -41,4 +43,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerRelationsApi(router, deps.relations);
   registerUserDirectoryApi(router, deps.users);
   registerMediaApi(router, deps.media);
+  registerSearchApi(router, deps.search);
 }

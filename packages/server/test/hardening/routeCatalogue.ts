@@ -1,18 +1,13 @@
 // The list of every client-API route a running test server mounts, read from a
 // Router (Router.routes()). main.ts keeps its routers private, so this builds a
-// second Router on a throwaway HTTP app (never listening) and mounts the same client API on it
-// with the running server's services: the set of routes is identical (it is
-// what registerClientApi registers), and nothing here listens or handles.
+// second Router on a throwaway HTTP app (never listening) and mounts the same
+// client API on it (Homeserver.clientApi, the running server's services): the
+// set of routes is identical, and nothing here listens or handles.
 import { createHttpApp } from '../../src/http/createHttpApp.js';
 import { RateLimiter } from '../../src/http/RateLimiter.js';
 import type { RouteInfo } from '../../src/http/Router.js';
 import { registerClientApi } from '../../src/client-api/index.js';
-import { UserInteractiveAuth } from '../../src/auth/uia.js';
 import type { TestServer } from '../harness.js';
-import { UserDirectory } from '../../src/users/UserDirectory.js';
-import { MediaRepository } from '../../src/media/MediaRepository.js';
-import { KyselyMediaStore } from '../../src/storage/kysely/KyselyMediaStore.js';
-import { KyselyUserDirectoryStore } from '../../src/storage/kysely/KyselyUserDirectoryStore.js';
 
 export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
   const hs = server.hs;
@@ -23,26 +18,7 @@ export async function clientRoutes(server: TestServer): Promise<RouteInfo[]> {
     authenticate: (token, ip) => hs.sessions.authenticate(token, ip),
     rateLimiter: new RateLimiter({}),
   });
-  registerClientApi(router, {
-    accounts: {
-      config: hs.config,
-      accounts: hs.accounts,
-      sessions: hs.sessions,
-      uia: new UserInteractiveAuth({}),
-      registrationTokens: hs.storage.registrationTokens,
-    },
-    rooms: { ...hs.rooms, serverName: hs.config.server_name },
-    sync: hs.sync,
-    e2ee: hs.e2ee,
-    events: hs.events,
-    push: hs.push,
-    relations: hs.relations,
-    media: {
-      media: new MediaRepository({ store: new KyselyMediaStore(hs.storage.database.db), serverName: hs.config.server_name, storePath: hs.config.media_store_path, maxImagePixels: hs.config.max_image_pixels }),
-      maxUploadSize: hs.config.max_upload_size,
-    },
-    users: { directory: new UserDirectory({ store: new KyselyUserDirectoryStore(hs.storage.database.db), serverName: hs.config.server_name }) },
-  });
+  registerClientApi(router, hs.clientApi);
   await app.close();
   return router.routes();
 }

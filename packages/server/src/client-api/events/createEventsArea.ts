@@ -14,6 +14,8 @@ export interface EventsArea {
   reads: RoomReadStore;
   visibility: HistoryVisibilityService;
   reader: RoomEventsReader;
+  /** The user's m.ignored_user_list (empty without account data). */
+  ignoredUsers: (userId: string) => Promise<ReadonlySet<string>>;
 }
 
 export function createEventsArea(deps: {
@@ -42,5 +44,5 @@ export function createEventsArea(deps: {
     rooms: deps.rooms, reads, visibility, serializer: deps.serializer, currentPos: deps.currentPos,
     ...(accountData ? { ignoredUsers } : {}),
   });
-  return { reads, visibility, reader };
+  return { reads, visibility, reader, ignoredUsers: accountData ? ignoredUsers : async () => new Set<string>() };
 }

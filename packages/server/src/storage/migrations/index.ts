@@ -7,6 +7,7 @@ import { sync001 } from './sync.js';
 import { e2ee001, e2ee002 } from './e2ee.js';
 import { relations001 } from './relations.js';
 import { media001 } from './media.js';
+import { search001 } from './search.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -19,4 +20,5 @@ export const migrations: Migration[] = [
   rooms003,
   rooms004,
   media001,
+  search001,
 ];

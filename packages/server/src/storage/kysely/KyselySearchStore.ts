@@ -1,0 +1,95 @@
+// SearchStore over Kysely: FTS5 on SQLite, tsvector/GIN on PostgreSQL — the one
+// store whose queries differ by engine (full-text search is not portable SQL).
+import { sql, type Kysely } from 'kysely';
+import type { Engine, SqlDb } from '../Database.js';
+import type { SearchDoc, SearchHit, SearchQuery, SearchStore } from '../ports/search.js';
+
+const SEARCHABLE_TYPES = ['m.room.message', 'm.room.name', 'm.room.topic'];
+/** Documents per INSERT (4 parameters each: far below both engines' limits). */
+const INSERT_CHUNK = 200;
+
+export class KyselySearchStore implements SearchStore {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private readonly db: Kysely<any>;
+  constructor(db: SqlDb, private readonly engine: Engine) {
+    this.db = db;
+  }
+
+  async indexedThrough(): Promise<number> {
+    const row = await this.db.selectFrom('search_progress').select('indexed_through').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.indexed_through ?? 0);
+  }
+
+  async unindexed(after: number, upto: number, limit: number) {
+    const rows = await this.db
+      .selectFrom('events')
+      .select(['event_nid', 'room_nid', 'stream_pos', 'type', 'json'])
+      .where('stream_pos', '>', after)
+      .where('stream_pos', '<=', upto)
+      .where('type', 'in', SEARCHABLE_TYPES)
+      .orderBy('stream_pos')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ eventNid: Number(r.event_nid), roomNid: Number(r.room_nid), streamPos: Number(r.stream_pos), type: r.type as string, json: r.json as string }));
+  }
+
+  async index(docs: readonly SearchDoc[], indexedThrough: number): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      // Multi-row inserts: one statement per INSERT_CHUNK documents.
+      for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
+        const chunk = docs.slice(i, i + INSERT_CHUNK);
+        if (this.engine === 'sqlite') {
+          await tx.insertInto('event_search').values(chunk.map((d) => ({ rowid: d.eventNid, value: d.value, room_nid: d.roomNid, key: d.key }))).execute();
+        } else {
+          await tx
+            .insertInto('event_search')
+            .values(chunk.map((d) => ({ event_nid: d.eventNid, room_nid: d.roomNid, key: d.key, vector: sql`to_tsvector('simple', ${d.value})` })))
+            .onConflict((oc) => oc.doNothing())
+            .execute();
+        }
+      }
+      await tx.updateTable('search_progress').set({ indexed_through: indexedThrough }).where('id', '=', 1).execute();
+    });
+  }
+
+  async search(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
+    if (q.words.length === 0 || q.roomNids.length === 0 || q.keys.length === 0) return { hits: [], count: 0 };
+    return this.engine === 'sqlite' ? this.searchSqlite(q) : this.searchPostgres(q);
+  }
+
+  private async searchSqlite(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
+    // Each word quoted (no FTS5 syntax from the client) and matched as a prefix.
+    const match = q.words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
+    const where = sql`event_search match ${match} and s.room_nid in (${sql.join(q.roomNids)}) and s.key in (${sql.join(q.keys)}) and e.redacted_by is null`;
+    const from = sql`event_search s join events e on e.event_nid = s.rowid`;
+    const page = q.order === 'recent'
+      ? sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, -bm25(event_search) as rank from ${from} where ${where} ${q.beforePos !== undefined ? sql`and e.stream_pos < ${q.beforePos}` : sql``} order by e.stream_pos desc limit ${q.limit}`
+      : sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, -bm25(event_search) as rank from ${from} where ${where} order by bm25(event_search), e.stream_pos desc limit ${q.limit} offset ${q.offset ?? 0}`;
+    const [rows, count] = await Promise.all([
+      page.execute(this.db),
+      sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(this.db),
+    ]);
+    return { hits: rows.rows.map(toHit), count: Number(count.rows[0]?.n ?? 0) };
+  }
+
+  private async searchPostgres(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
+    // Words reduced to letters and digits (no tsquery syntax from the client), each a prefix.
+    const query = q.words.map((w) => `${w}:*`).join(' & ');
+    const tsq = sql`to_tsquery('simple', ${query})`;
+    const where = sql`s.vector @@ ${tsq} and s.room_nid in (${sql.join(q.roomNids)}) and s.key in (${sql.join(q.keys)}) and e.redacted_by is null`;
+    const from = sql`event_search s join events e on e.event_nid = s.event_nid`;
+    const page = q.order === 'recent'
+      ? sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, ts_rank(s.vector, ${tsq}) as rank from ${from} where ${where} ${q.beforePos !== undefined ? sql`and e.stream_pos < ${q.beforePos}` : sql``} order by e.stream_pos desc limit ${q.limit}`
+      : sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, ts_rank(s.vector, ${tsq}) as rank from ${from} where ${where} order by rank desc, e.stream_pos desc limit ${q.limit} offset ${q.offset ?? 0}`;
+    const [rows, count] = await Promise.all([
+      page.execute(this.db),
+      sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(this.db),
+    ]);
+    return { hits: rows.rows.map(toHit), count: Number(count.rows[0]?.n ?? 0) };
+  }
+}
+
+function toHit(r: unknown): SearchHit {
+  const row = r as { event_id: string; event_nid: number | string; room_nid: number | string; stream_pos: number | string; rank: number | string };
+  return { eventId: row.event_id, eventNid: Number(row.event_nid), roomNid: Number(row.room_nid), streamPos: Number(row.stream_pos), rank: Number(row.rank) };
+}

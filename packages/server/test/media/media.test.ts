@@ -138,6 +138,48 @@ for (const engine of engines()) {
       assert.equal((await get('/_matrix/client/versions')).status, 200);
     });
 
+    it('asynchronous upload: create, a download waiting for the content, PUT by the creator only, once', async () => {
+      const created = await hs.request('POST', '/_matrix/media/v1/create', {}, alice.accessToken);
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      assert.ok(created.body.unused_expires_at > Date.now() + 23 * 3600_000);
+      const id = parseMxc(created.body.content_uri);
+      // Not uploaded yet: a short wait ends in 504 M_NOT_YET_UPLOADED.
+      const early = await get(`${V1}/download/${id.server}/${id.id}?timeout_ms=50`);
+      assert.equal(early.status, 504);
+      assert.equal(((await early.json()) as { errcode: string }).errcode, 'M_NOT_YET_UPLOADED');
+      // A longer one is answered as soon as the content arrives.
+      const started = Date.now();
+      const waiting = get(`${V1}/download/${id.server}/${id.id}?timeout_ms=10000`);
+      await new Promise((r) => setTimeout(r, 100));
+      const put = (token: string, body = 'later content') =>
+        fetch(`${hs.baseUrl}${MEDIA}/upload/${id.server}/${id.id}?filename=later.txt`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, body });
+      const byBob = await put(bob.accessToken);
+      assert.equal(byBob.status, 403);
+      assert.equal(((await byBob.json()) as { errcode: string }).errcode, 'M_FORBIDDEN');
+      assert.equal((await put(alice.accessToken)).status, 200);
+      const res = await waiting;
+      assert.equal(res.status, 200);
+      assert.equal(await res.text(), 'later content');
+      assert.equal(res.headers.get('content-disposition'), 'inline; filename="later.txt"');
+      assert.ok(Date.now() - started < 5000);
+      const again = await put(alice.accessToken, 'overwrite');
+      assert.equal(again.status, 409);
+      assert.equal(((await again.json()) as { errcode: string }).errcode, 'M_CANNOT_OVERWRITE_MEDIA');
+      // An ID that was never created.
+      const unknown = await fetch(`${hs.baseUrl}${MEDIA}/upload/${hs.serverName}/NeverCreated`, { method: 'PUT', headers: { authorization: `Bearer ${alice.accessToken}` }, body: 'x' });
+      assert.equal(unknown.status, 404);
+      assert.equal((await get(`${V1}/download/${hs.serverName}/NeverCreated?timeout_ms=10000`)).status, 404);
+    });
+
+    it('a user holds at most 50 pending uploads (429 M_LIMIT_EXCEEDED)', async () => {
+      const carol = await hs.register('carol');
+      for (let i = 0; i < 50; i++) assert.equal((await hs.request('POST', '/_matrix/media/v1/create', {}, carol.accessToken)).status, 200);
+      const over = await hs.request('POST', '/_matrix/media/v1/create', {}, carol.accessToken);
+      assert.equal(over.status, 429);
+      assert.equal(over.body.errcode, 'M_LIMIT_EXCEEDED');
+      assert.equal((await hs.request('POST', '/_matrix/media/v1/create', {}, bob.accessToken)).status, 200);
+    });
+
     it('/versions advertises v1.11 (authenticated media)', async () => {
       const res = await get('/_matrix/client/versions');
       assert.ok(((await res.json()) as { versions: string[] }).versions.includes('v1.11'));

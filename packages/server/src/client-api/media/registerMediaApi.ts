@@ -3,11 +3,12 @@
 // the authenticated /_matrix/client/v1/media (Matrix 1.11). The deprecated
 // unauthenticated /_matrix/media/v3/download and /thumbnail are not served: the
 // spec asks servers to "freeze" them for new media, and all of Weft's media is new.
-// Not yet: /media/preview_url and asynchronous uploads (/media/v1/create) — 404.
+// Asynchronous uploads: POST /_matrix/media/v1/create, then PUT /_matrix/media/v3/upload/…;
+// downloads of a created ID wait for its content (timeout_ms). Not yet: /media/preview_url — 404.
 import { MatrixError } from '@weft/core';
 import type { Router } from '../../http/Router.js';
 import { CLIENT_V1 } from '../../http/Router.js';
-import type { MediaRepository, ThumbnailMethod } from '../../media/MediaRepository.js';
+import { DEFAULT_DOWNLOAD_WAIT_MS, type MediaRepository, type ThumbnailMethod } from '../../media/MediaRepository.js';
 import type { LocalMedia } from '../../storage/ports/media.js';
 
 export interface MediaApiDeps {
@@ -43,15 +44,30 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
     body: 'raw',
     bodyLimit: deps.maxUploadSize,
     handler: async (req) => {
-      const header = req.headers['content-type'];
-      const contentType = (typeof header === 'string' && header.trim() !== '' ? header.trim() : 'application/octet-stream');
-      if (contentType.length > MAX_CONTENT_TYPE || contentType.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', 'Content-Type is too long or malformed');
-      const filename = req.query.filename;
-      if (filename !== undefined && (filename.length > MAX_FILE_NAME || filename.includes('\u0000'))) {
-        throw new MatrixError(400, 'M_INVALID_PARAM', `filename must be at most ${MAX_FILE_NAME} characters without NUL`);
-      }
-      const contentUri = await deps.media.upload(req.user.userId, req.body, contentType, filename === undefined || filename === '' ? null : filename);
-      return { body: { content_uri: contentUri } };
+      const { contentType, fileName } = uploadMetadata(req.headers['content-type'], req.query.filename);
+      return { body: { content_uri: await deps.media.upload(req.user.userId, req.body, contentType, fileName) } };
+    },
+  });
+
+  router.route({
+    method: 'POST',
+    path: '/create',
+    prefixes: ['/_matrix/media/v1'],
+    auth: 'user',
+    handler: async (req) => ({ body: await deps.media.create(req.user.userId) }),
+  });
+
+  router.route({
+    method: 'PUT',
+    path: '/upload/:serverName/:mediaId',
+    prefixes: ['/_matrix/media/v3'],
+    auth: 'user',
+    body: 'raw',
+    bodyLimit: deps.maxUploadSize,
+    handler: async (req) => {
+      const { contentType, fileName } = uploadMetadata(req.headers['content-type'], req.query.filename);
+      await deps.media.uploadTo(req.user.userId, req.params.serverName!, req.params.mediaId!, req.body, contentType, fileName);
+      return { body: {} };
     },
   });
 
@@ -63,7 +79,7 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
       auth: 'user',
       body: 'none',
       handler: async (req) => {
-        const { media, bytes } = await deps.media.download(req.params.serverName!, req.params.mediaId!);
+        const { media, bytes } = await deps.media.download(req.params.serverName!, req.params.mediaId!, waitMs(req.query.timeout_ms));
         return { body: bytes, headers: downloadHeaders(media, req.params.fileName) };
       },
     });
@@ -80,7 +96,7 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
       const height = dimension(req.query.height, 'height');
       const method = req.query.method ?? 'scale';
       if (method !== 'crop' && method !== 'scale') throw new MatrixError(400, 'M_INVALID_PARAM', 'method must be crop or scale');
-      const thumb = await deps.media.thumbnail(req.params.serverName!, req.params.mediaId!, width, height, method as ThumbnailMethod);
+      const thumb = await deps.media.thumbnail(req.params.serverName!, req.params.mediaId!, width, height, method as ThumbnailMethod, waitMs(req.query.timeout_ms));
       return {
         body: thumb.bytes,
         headers: { 'content-type': thumb.contentType, 'content-disposition': INLINE_TYPES.has(thumb.contentType) ? 'inline' : 'attachment', ...CONTENT_HEADERS },
@@ -91,6 +107,23 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
   const config = () => ({ body: { 'm.upload.size': deps.maxUploadSize } });
   router.route({ method: 'GET', path: '/media/config', prefixes: [CLIENT_V1], auth: 'user', body: 'none', handler: config });
   router.route({ method: 'GET', path: '/config', prefixes: MEDIA_PREFIXES, auth: 'user', body: 'none', handler: config });
+}
+
+/** The Content-Type (default application/octet-stream) and the `filename` query parameter of an upload. */
+function uploadMetadata(header: string | string[] | undefined, filename: string | undefined): { contentType: string; fileName: string | null } {
+  const contentType = typeof header === 'string' && header.trim() !== '' ? header.trim() : 'application/octet-stream';
+  if (contentType.length > MAX_CONTENT_TYPE || contentType.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', 'Content-Type is too long or malformed');
+  if (filename !== undefined && (filename.length > MAX_FILE_NAME || filename.includes('\u0000'))) {
+    throw new MatrixError(400, 'M_INVALID_PARAM', `filename must be at most ${MAX_FILE_NAME} characters without NUL`);
+  }
+  return { contentType, fileName: filename === undefined || filename === '' ? null : filename };
+}
+
+/** timeout_ms (authed-content-repo.yaml): how long to wait for content not yet uploaded; capped by the repository. */
+function waitMs(raw: string | undefined): number {
+  if (raw === undefined) return DEFAULT_DOWNLOAD_WAIT_MS;
+  if (!/^\d{1,15}$/.test(raw)) throw new MatrixError(400, 'M_INVALID_PARAM', 'timeout_ms must be a non-negative integer');
+  return Number(raw);
 }
 
 function dimension(raw: string | undefined, name: string): number {

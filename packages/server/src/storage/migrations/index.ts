@@ -6,7 +6,7 @@ import { rooms001, rooms002, rooms003, rooms004 } from './rooms.js';
 import { sync001 } from './sync.js';
 import { e2ee001, e2ee002 } from './e2ee.js';
 import { relations001 } from './relations.js';
-import { media001 } from './media.js';
+import { media001, media002 } from './media.js';
 import { search001 } from './search.js';
 
 export const migrations: Migration[] = [
@@ -21,4 +21,5 @@ export const migrations: Migration[] = [
   rooms004,
   media001,
   search001,
+  media002,
 ];

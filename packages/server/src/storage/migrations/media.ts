@@ -17,3 +17,17 @@ export const media001: Migration = {
       .execute();
   },
 };
+
+/** Asynchronous uploads (POST /media/v1/create): media IDs reserved before their content arrives. */
+export const media002: Migration = {
+  id: 'media-002',
+  async up(db, ddl) {
+    await db.schema
+      .createTable('pending_media')
+      .addColumn('media_id', 'text', (c) => c.primaryKey())
+      .addColumn('user_id', 'text', (c) => c.notNull())
+      .addColumn('expires_ts', ddl.bigint, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('pending_media_user').on('pending_media').columns(['user_id', 'expires_ts']).execute();
+  },
+};

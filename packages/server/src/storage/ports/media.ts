@@ -10,7 +10,18 @@ export interface LocalMedia {
   createdTs: number;
 }
 
+export interface PendingMedia {
+  mediaId: string;
+  userId: string;
+  expiresTs: number;
+}
+
 export interface MediaStore {
+  /** Stores the upload's row; for a reserved ID also drops its reservation (one transaction). */
   insert(media: LocalMedia): Promise<void>;
   get(mediaId: string): Promise<LocalMedia | undefined>;
+  reserve(pending: PendingMedia): Promise<void>;
+  reservation(mediaId: string): Promise<PendingMedia | undefined>;
+  /** The user's reservations not expired at `nowTs` and not yet uploaded. */
+  countReservations(userId: string, nowTs: number): Promise<number>;
 }

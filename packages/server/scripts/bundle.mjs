@@ -7,8 +7,9 @@
 // JavaScript is bundled too (its native addon is loaded by path, see
 // storage/dialect.ts): resolving and compiling its 13 CommonJS files was start-up's
 // one loop hot enough for V8's optimising compiler, whose code then stayed resident
-// (≈ 3.5 MB of idle RSS). The optional PostgreSQL driver and sharp (native, loaded on
-// the first thumbnail) stay external.
+// (≈ 3.5 MB of idle RSS). The optional PostgreSQL driver, sharp (native, loaded on
+// the first thumbnail) and undici (loaded with the first push to a gateway) stay
+// external: in the bundle their source alone would cost start-up time and memory.
 // Never fails the build: without esbuild (a dependency of tsx) it just skips.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ try {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    external: ['pg', 'pg-native', 'sharp'],
+    external: ['pg', 'pg-native', 'sharp', 'undici'],
     // CommonJS dependencies inside an ESM bundle need a `require`.
     banner: { js: "import { createRequire as __weftCreateRequire } from 'node:module'; const require = __weftCreateRequire(import.meta.url);" },
     // Minified and ASCII-only: V8 keeps the bundle's source text in the heap (functions

@@ -38,6 +38,9 @@ import { createRelationsArea } from './relations/createRelationsArea.js';
 import type { RelationsApiDeps } from './client-api/relations/registerRelationsApi.js';
 import { PushRulesService } from './push/PushRulesService.js';
 import { createPushUnreadCounter } from './push/pushUnreadCounter.js';
+import { Pushers } from './push/Pushers.js';
+import { KyselyPusherStore } from './storage/kysely/KyselyPusherStore.js';
+import { KyselyPushReadStore } from './storage/kysely/KyselyPushReadStore.js';
 
 export interface StartOptions {
   /** Overrides config.log_level (tests pass 'silent'). */
@@ -67,7 +70,7 @@ export interface Homeserver {
   /** Event reads and history visibility (client-api/events, visibility/). */
   events: EventsArea;
   /** Push rules (push/, client-api/push/). */
-  push: { pushRules: PushRulesService };
+  push: { pushRules: PushRulesService; pushers: Pushers };
   /** Relations, threads and knocking (relations/, client-api/relations/). */
   relations: RelationsApiDeps;
   /** What the client API's routes are built from (tests mount it on a second Router to list the routes). */
@@ -155,6 +158,18 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
     syncExtensions.push(e2ee.syncExtension);
     const pushRules = new PushRulesService(sync.accountData);
+    // Pushers: notifications to push gateways, from a durable outbox (push/Pushers.ts).
+    const pushers = new Pushers({
+      store: new KyselyPusherStore(storage.database.db),
+      pushReads: new KyselyPushReadStore(storage.database.db),
+      rooms: storage.rooms,
+      rulesetOf: (userId) => pushRules.ruleset(userId),
+      unread: createPushUnreadCounter(storage.database.db, (userId) => pushRules.ruleset(userId), storage.database.sqliteConnection),
+      currentPos: () => generator.current,
+      onError: (err, what) => logger.warn({ err }, what),
+    });
+    await pushers.start();
+    sessionHooks.onDevicesDeleted.push((userId, deviceIds) => pushers.devicesDeleted(userId, deviceIds));
     sessionHooks.onDevicesDeleted.push((userId, deviceIds) => e2ee.onDevicesDeleted(userId, deviceIds));
     sessionHooks.onDeviceCreated.push((userId, deviceId) => e2ee.onDeviceChanged(userId, deviceId));
     sessionHooks.onDeviceRenamed.push((userId, deviceId) => e2ee.onDeviceChanged(userId, deviceId));
@@ -187,7 +202,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       sync,
       e2ee,
       events,
-      push: { pushRules },
+      push: { pushRules, pushers },
       relations,
       users: { directory: userDirectory },
       media: { media, maxUploadSize: config.max_upload_size },
@@ -236,7 +251,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       sync: { ...sync, extensions: syncExtensions },
       e2ee,
       events,
-      push: { pushRules },
+      push: { pushRules, pushers },
       relations,
       clientApi,
       logger,
@@ -245,6 +260,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         closed = true;
         await Promise.all(apps.map((a) => a.close()));
         await searchIndexer.stop();
+        await pushers.stop();
         await rooms.pipeline.flushed();
         await rooms.pipeline.close();
         await storage.close();

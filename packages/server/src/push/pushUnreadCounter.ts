@@ -39,7 +39,7 @@ function parse(json: string | undefined): Pdu | undefined {
 }
 
 /** Per-room evaluation context; the sender's power level is filled per event. */
-function roomEvaluator(ctx: PushRoomContext) {
+export function roomEvaluator(ctx: PushRoomContext) {
   const create = parse(ctx.createJson);
   const pl = parse(ctx.powerLevelsJson);
   const member = parse(ctx.ownMemberJson);

@@ -1,15 +1,17 @@
 // Push rule endpoints (client-server-api/modules/push.md "Push Rules: API";
 // data/api/client-server/pushrules.yaml). Only the `global` scope exists; other
-// scopes fall through to 404 M_UNRECOGNIZED. Pushers and /notifications are not
-// implemented (NOTSPEC: GET /pushers answers the truth — no pushers — and
-// POST /pushers/set and GET /notifications stay 404 M_UNRECOGNIZED).
+// scopes fall through to 404 M_UNRECOGNIZED. Pushers: pushersRoutes.ts. GET /notifications
+// is not implemented (404 M_UNRECOGNIZED).
 import type { Router } from '../../http/Router.js';
 import { MatrixError } from '@weft/core';
 import type { PushRulesService } from '../../push/PushRulesService.js';
+import type { Pushers } from '../../push/Pushers.js';
+import { registerPushersRoutes } from './pushersRoutes.js';
 import { checkNewRuleId, parseActions, parseConditions, parseKind, parsePattern } from '../../push/pushRuleInput.js';
 
 export interface PushApiDeps {
   pushRules: PushRulesService;
+  pushers: Pushers;
 }
 
 export function registerPushApi(router: Router, deps: PushApiDeps): void {
@@ -90,11 +92,7 @@ export function registerPushApi(router: Router, deps: PushApiDeps): void {
     },
   });
 
-  // push.md "Client behaviour": pushers are not implemented, so the list is truthfully empty.
-  router.route({
-    method: 'GET', path: '/pushers', auth: 'user',
-    handler: () => ({ body: { pushers: [] } }),
-  });
+  registerPushersRoutes(router, deps.pushers);
 }
 
 function nonEmpty(v: string | undefined): string | undefined {

@@ -8,6 +8,7 @@ import { e2ee001, e2ee002 } from './e2ee.js';
 import { relations001 } from './relations.js';
 import { media001, media002 } from './media.js';
 import { search001 } from './search.js';
+import { push001 } from './push.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   media001,
   search001,
   media002,
+  push001,
 ];

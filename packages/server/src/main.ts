@@ -207,6 +207,10 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
       users: { directory: userDirectory },
       media: { media, maxUploadSize: config.max_upload_size },
       search: { search },
+      voip: {
+        uris: config.turn_uris, sharedSecret: config.turn_shared_secret, username: config.turn_username, password: config.turn_password,
+        lifetimeMs: config.turn_user_lifetime_ms, allowGuests: config.turn_allow_guests,
+      },
     };
     const mount: Record<ListenerResource, (router: Router) => void> = {
       client: (router) => registerClientApi(router, clientApi),

@@ -16,6 +16,7 @@ import { registerRelationsApi, type RelationsApiDeps } from './relations/registe
 import { registerUserDirectoryApi, type UserDirectoryApiDeps } from './users/registerUserDirectoryApi.js';
 import { registerMediaApi, type MediaApiDeps } from './media/registerMediaApi.js';
 import { registerSearchApi, type SearchApiDeps } from './search/registerSearchApi.js';
+import { registerVoipApi, type VoipApiDeps } from './voip/registerVoipApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -28,6 +29,7 @@ export interface ClientApiDeps {
   users: UserDirectoryApiDeps;
   media: MediaApiDeps;
   search: SearchApiDeps;
+  voip: VoipApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -44,4 +46,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerUserDirectoryApi(router, deps.users);
   registerMediaApi(router, deps.media);
   registerSearchApi(router, deps.search);
+  registerVoipApi(router, deps.voip);
 }

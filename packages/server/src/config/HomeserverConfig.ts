@@ -55,6 +55,17 @@ export interface HomeserverConfig {
   rc_login: RateLimit;
   /** NOTSPEC: cap on any request body, bytes (Synapse only has max_upload_size for media). */
   max_request_body_size: number;
+  /** Synapse: TURN servers handed to clients for VoIP (empty: GET /voip/turnServer is not served). */
+  turn_uris: string[];
+  /** Synapse: the coturn `static-auth-secret` (time-limited credentials, TURN REST API). */
+  turn_shared_secret: string | null;
+  /** Synapse: fixed TURN credentials, used when there is no shared secret. */
+  turn_username: string | null;
+  turn_password: string | null;
+  /** Synapse: lifetime of TURN credentials, ms (YAML accepts "1h" etc.). */
+  turn_user_lifetime_ms: number;
+  /** Synapse: whether guests get TURN credentials. */
+  turn_allow_guests: boolean;
   /** Synapse: where uploaded media is kept (absolute; default "media_store" beside the config). */
   media_store_path: string;
   /** Synapse: largest accepted upload, bytes (YAML accepts "50M" etc.). */
@@ -103,6 +114,12 @@ export function parseConfig(raw: unknown, configDir: string): HomeserverConfig {
     rc_registration: rateLimit(doc.rc_registration, 'rc_registration', { per_second: 1, burst_count: 10 }),
     rc_login: rateLimit(doc.rc_login, 'rc_login', { per_second: 1, burst_count: 10 }),
     max_request_body_size: int(doc.max_request_body_size ?? 1024 * 1024, 'max_request_body_size', 1024),
+    turn_uris: stringList(doc.turn_uris, 'turn_uris'),
+    turn_shared_secret: optStr(doc.turn_shared_secret, 'turn_shared_secret') ?? null,
+    turn_username: optStr(doc.turn_username, 'turn_username') ?? null,
+    turn_password: optStr(doc.turn_password, 'turn_password') ?? null,
+    turn_user_lifetime_ms: duration(doc.turn_user_lifetime ?? '1h', 'turn_user_lifetime'),
+    turn_allow_guests: optBool(doc.turn_allow_guests, 'turn_allow_guests') ?? true,
     media_store_path: path(optStr(doc.media_store_path, 'media_store_path') ?? 'media_store'),
     max_upload_size: size(doc.max_upload_size ?? '50M', 'max_upload_size'),
     max_image_pixels: size(doc.max_image_pixels ?? '32M', 'max_image_pixels'),
@@ -110,6 +127,9 @@ export function parseConfig(raw: unknown, configDir: string): HomeserverConfig {
     log_level: oneOf(doc.log_level ?? 'info', 'log_level', LOG_LEVELS),
     config_dir: configDir,
   };
+  if (config.turn_uris.length > 0 && config.turn_shared_secret === null && (config.turn_username === null || config.turn_password === null)) {
+    throw new ConfigError('turn_uris: also set turn_shared_secret (or turn_username and turn_password)');
+  }
   if (!/^([1-9]|1[0-2])$/.test(config.default_room_version)) throw new ConfigError('default_room_version: must be one of "1" … "12"');
   // Synapse refuses open registration without verification unless told explicitly.
   if (config.enable_registration && !config.registration_requires_token && !config.enable_registration_without_verification) {
@@ -205,6 +225,11 @@ function int(v: unknown, at: string, min = 0, max = Number.MAX_SAFE_INTEGER): nu
 function oneOf<T extends string>(v: unknown, at: string, allowed: readonly T[]): T {
   if (!allowed.includes(v as T)) throw new ConfigError(`${at}: must be one of ${allowed.join(', ')} (got ${JSON.stringify(v)})`);
   return v as T;
+}
+function stringList(v: unknown, at: string): string[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || !v.every((x) => typeof x === 'string' && x !== '')) throw new ConfigError(`${at}: must be a list of strings`);
+  return v as string[];
 }
 /** A byte or pixel count as Synapse writes them: 1048576, "1024K", "50M", "1G". */
 function size(v: unknown, at: string): number {

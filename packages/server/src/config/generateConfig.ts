@@ -108,6 +108,12 @@ media_store_path: media_store
 max_upload_size: 50M
 max_image_pixels: 32M
 
+# TURN servers for VoIP calls (e.g. coturn with use-auth-secret): clients get
+# time-limited credentials from GET /voip/turnServer. Unset: no TURN endpoint.
+#turn_uris: ["turn:turn.example.com:3478?transport=udp", "turn:turn.example.com:3478?transport=tcp"]
+#turn_shared_secret: "the coturn static-auth-secret"
+#turn_user_lifetime: 1h
+
 # Lifetime of access tokens for clients that asked for a refresh token.
 refreshable_access_token_lifetime: 5m
 

@@ -1,6 +1,7 @@
 // Builds the rooms area for the composition root: the event pipeline over the
 // RoomStore, the services the endpoints call, and the account hooks (profile
 // changes → member events; deactivation → leave every room).
+import { RoomUpgrader } from './RoomUpgrader.js';
 import { signingKeyFromSeed } from '@weft/core';
 import type { StreamIdGenerator } from '../streams/StreamIdGenerator.js';
 import type { Notifier } from '../streams/Notifier.js';
@@ -19,6 +20,7 @@ export interface RoomsArea {
   rooms: RoomService;
   membership: MembershipService;
   directory: RoomDirectory;
+  upgrader: RoomUpgrader;
   serializer: ClientEventSerializer;
 }
 
@@ -47,9 +49,11 @@ export async function createRoomsArea(deps: {
     },
   };
   const isAdmin = async (userId: string) => (await deps.users.getUser(userId))?.admin ?? false;
+  const rooms = new RoomService({ pipeline, store: deps.store, profiles, serverName: deps.serverName, defaultRoomVersion: deps.defaultRoomVersion });
   return {
     pipeline,
-    rooms: new RoomService({ pipeline, store: deps.store, profiles, serverName: deps.serverName, defaultRoomVersion: deps.defaultRoomVersion }),
+    rooms,
+    upgrader: new RoomUpgrader({ pipeline, store: deps.store, rooms, serverName: deps.serverName }),
     membership: new MembershipService({ pipeline, store: deps.store, profiles, serverName: deps.serverName }),
     directory: new RoomDirectory({ store: deps.store, pipeline, serverName: deps.serverName, isAdmin }),
     serializer: new ClientEventSerializer(deps.store),

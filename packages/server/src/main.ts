@@ -40,6 +40,7 @@ import { PushRulesService } from './push/PushRulesService.js';
 import { createPushUnreadCounter } from './push/pushUnreadCounter.js';
 import { Pushers } from './push/Pushers.js';
 import { KyselyPusherStore } from './storage/kysely/KyselyPusherStore.js';
+import { KyselyReportStore } from './storage/kysely/KyselyReportStore.js';
 import { KyselyPushReadStore } from './storage/kysely/KyselyPushReadStore.js';
 
 export interface StartOptions {
@@ -211,6 +212,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         uris: config.turn_uris, sharedSecret: config.turn_shared_secret, username: config.turn_username, password: config.turn_password,
         lifetimeMs: config.turn_user_lifetime_ms, allowGuests: config.turn_allow_guests,
       },
+      reports: { store: new KyselyReportStore(storage.database.db), rooms: storage.rooms, pipeline: rooms.pipeline, accounts, logger },
     };
     const mount: Record<ListenerResource, (router: Router) => void> = {
       client: (router) => registerClientApi(router, clientApi),

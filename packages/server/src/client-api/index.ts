@@ -17,6 +17,7 @@ import { registerUserDirectoryApi, type UserDirectoryApiDeps } from './users/reg
 import { registerMediaApi, type MediaApiDeps } from './media/registerMediaApi.js';
 import { registerSearchApi, type SearchApiDeps } from './search/registerSearchApi.js';
 import { registerVoipApi, type VoipApiDeps } from './voip/registerVoipApi.js';
+import { registerReportsApi, type ReportsApiDeps } from './reports/registerReportsApi.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -30,6 +31,7 @@ export interface ClientApiDeps {
   media: MediaApiDeps;
   search: SearchApiDeps;
   voip: VoipApiDeps;
+  reports: ReportsApiDeps;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -47,4 +49,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerMediaApi(router, deps.media);
   registerSearchApi(router, deps.search);
   registerVoipApi(router, deps.voip);
+  registerReportsApi(router, deps.reports);
 }

@@ -9,6 +9,7 @@ import { relations001 } from './relations.js';
 import { media001, media002 } from './media.js';
 import { search001 } from './search.js';
 import { push001 } from './push.js';
+import { reports001 } from './reports.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   search001,
   media002,
   push001,
+  reports001,
 ];

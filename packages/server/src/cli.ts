@@ -1,6 +1,7 @@
 // The `weft` command (bin/weft.js → dist/cli.js). Heavy modules (the server,
 // database drivers) are imported only by the commands that need them.
 import { existsSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { join, resolve } from 'node:path';
 
 const USAGE = `Usage:
@@ -114,6 +115,8 @@ async function start(flags: Flags): Promise<void> {
   const [{ loadConfig }, { startHomeserver }] = await Promise.all([import('./config/loadConfig.js'), import('./main.js')]);
   const config = await loadConfig(configPath);
   const hs = await startHomeserver(config);
+  // bin/weft.js held the young generation at its initial size during start-up; V8's default from here.
+  setFlagsFromString('--semi-space-growth-factor=2');
   process.stdout.write(`Weft is serving ${config.server_name}: client API at ${hs.clientUrl}\n`);
   if (hs.federationUrl) process.stdout.write(`Federation API at ${hs.federationUrl}\n`);
   const stop = (signal: string) => {

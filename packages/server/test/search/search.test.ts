@@ -2,6 +2,7 @@
 // paging, keys, filters, context with profiles, state, visibility, redactions.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { engines, startTestServer, type TestServer, type TestUser } from '../harness.js';
 import { createRoom, membershipAction, roomPath, send, setState } from '../events/helpers.js';
 
@@ -74,6 +75,11 @@ for (const engine of engines()) {
       const red = await hs.request('PUT', roomPath(roomId, `/redact/${encodeURIComponent(fresh)}/r1`), {}, alice.accessToken);
       assert.equal(red.status, 200);
       assert.deepEqual(ids(await search({ search_term: 'pancakes' })), []);
+      // The redaction also took the text out of the index (not only out of the results).
+      const { engine: eng, db } = hs.hs.storage.database;
+      const key = eng === 'sqlite' ? sql.raw('rowid') : sql.raw('event_nid');
+      const left = await sql<{ n: number }>`select count(*) as n from event_search where ${key} in (select event_nid from events where event_id = ${fresh})`.execute(db);
+      assert.equal(Number(left.rows[0]!.n), 0);
     });
 
     it('event_context with profiles, and include_state', async () => {

@@ -5,6 +5,8 @@ import type { Engine, SqlDb } from '../Database.js';
 import type { SearchDoc, SearchHit, SearchQuery, SearchStore } from '../ports/search.js';
 
 const SEARCHABLE_TYPES = ['m.room.message', 'm.room.name', 'm.room.topic'];
+/** Read with them: a redaction takes its target's text out of the index. */
+const INDEXER_TYPES = [...SEARCHABLE_TYPES, 'm.room.redaction'];
 /** Documents per INSERT (4 parameters each: far below both engines' limits). */
 const INSERT_CHUNK = 200;
 
@@ -26,14 +28,14 @@ export class KyselySearchStore implements SearchStore {
       .select(['event_nid', 'room_nid', 'stream_pos', 'type', 'json'])
       .where('stream_pos', '>', after)
       .where('stream_pos', '<=', upto)
-      .where('type', 'in', SEARCHABLE_TYPES)
+      .where('type', 'in', INDEXER_TYPES)
       .orderBy('stream_pos')
       .limit(limit)
       .execute();
     return rows.map((r) => ({ eventNid: Number(r.event_nid), roomNid: Number(r.room_nid), streamPos: Number(r.stream_pos), type: r.type as string, json: r.json as string }));
   }
 
-  async index(docs: readonly SearchDoc[], indexedThrough: number): Promise<void> {
+  async index(docs: readonly SearchDoc[], redactedEventIds: readonly string[], indexedThrough: number): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       // Multi-row inserts: one statement per INSERT_CHUNK documents.
       for (let i = 0; i < docs.length; i += INSERT_CHUNK) {
@@ -47,6 +49,10 @@ export class KyselySearchStore implements SearchStore {
             .onConflict((oc) => oc.doNothing())
             .execute();
         }
+      }
+      for (let i = 0; i < redactedEventIds.length; i += INSERT_CHUNK) {
+        const targets = tx.selectFrom('events').select('event_nid').where('event_id', 'in', redactedEventIds.slice(i, i + INSERT_CHUNK));
+        await tx.deleteFrom('event_search').where(this.engine === 'sqlite' ? 'rowid' : 'event_nid', 'in', targets).execute();
       }
       await tx.updateTable('search_progress').set({ indexed_through: indexedThrough }).where('id', '=', 1).execute();
     });

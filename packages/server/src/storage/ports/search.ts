@@ -36,8 +36,8 @@ export interface SearchStore {
   indexedThrough(): Promise<number>;
   /** Event rows (stream_pos in (after, upto], searchable types, at most `limit`) to index, oldest first. */
   unindexed(after: number, upto: number, limit: number): Promise<{ eventNid: number; roomNid: number; streamPos: number; type: string; json: string }[]>;
-  /** Adds the documents and moves the progress mark, in one transaction. */
-  index(docs: readonly SearchDoc[], indexedThrough: number): Promise<void>;
+  /** Adds the documents, drops those of redacted events, and moves the progress mark, in one transaction. */
+  index(docs: readonly SearchDoc[], redactedEventIds: readonly string[], indexedThrough: number): Promise<void>;
   /** Matching unredacted events, best first (rank) or newest first (recent); plus the total count. */
   search(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }>;
 }

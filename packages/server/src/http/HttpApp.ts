@@ -68,7 +68,11 @@ export class HttpApp {
   private readonly root = new RouteNode();
 
   constructor(private readonly opts: HttpAppOptions) {
-    this.server = createServer({ keepAliveTimeout: 72_000 }, (req, res) => void this.handle(req, res));
+    this.server = createServer({ keepAliveTimeout: 72_000 }, (req, res) => {
+      // handle() answers every error itself; should answering fail too, drop the connection
+      // rather than leave an unhandled rejection (which would end the process).
+      this.handle(req, res).catch(() => res.destroy());
+    });
     this.server.on('clientError', onClientError);
   }
 

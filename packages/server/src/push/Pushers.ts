@@ -161,8 +161,13 @@ export class Pushers {
         if (m.userId === row.sender || m.joinedAt > row.streamPos) continue;
         const pushers = this.byUser.get(m.userId);
         if (!pushers) continue;
-        const body = await this.notification(row, m.userId, m.joinedAt, pushers);
-        if (body) for (const [pusherId, json] of body) items.push({ pusherId, bodyJson: json });
+        // One event that cannot be evaluated must not hold back every push after it.
+        try {
+          const body = await this.notification(row, m.userId, m.joinedAt, pushers);
+          if (body) for (const [pusherId, json] of body) items.push({ pusherId, bodyJson: json });
+        } catch (err) {
+          this.deps.onError?.(err, `push evaluation of ${row.eventId} for ${m.userId} skipped`);
+        }
       }
     }
     await this.deps.store.enqueue(items, next, this.now());

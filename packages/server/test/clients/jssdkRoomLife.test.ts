@@ -175,6 +175,26 @@ for (const engine of engines()) {
       assert.equal(new Set(seen).size, seen.length, 'no duplicates');
     });
 
+    it('media, search and the user directory through the SDK: uploadContent, an image message, an authenticated download, searchRoomEvents, searchUserDirectory', async () => {
+      const bytes = Buffer.from('not really a png, but bytes all the same');
+      const { content_uri: mxc } = await alice.uploadContent(bytes, { name: 'cake.png', type: 'image/png' });
+      assert.match(mxc, /^mxc:\/\//);
+      const { event_id: imageId } = await alice.sendMessage(roomId, { msgtype: sdk.MsgType.Image, body: 'cake.png', url: mxc } as never);
+      await until(bob, () => bob.getRoom(roomId)?.findEventById(imageId) !== undefined, 'bob receives the image message');
+      const url = bob.mxcUrlToHttp(bob.getRoom(roomId)!.findEventById(imageId)!.getContent().url, undefined, undefined, undefined, false, true, true);
+      assert.ok(url?.includes('/_matrix/client/v1/media/download/'), String(url));
+      const res = await fetch(url!, { headers: { authorization: `Bearer ${bob.getAccessToken()}` } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(Buffer.from(await res.arrayBuffer()), bytes);
+
+      await alice.sendTextMessage(roomId, 'a searchable sentence about marmalade');
+      const results = await bob.searchRoomEvents({ term: 'marmalade' });
+      assert.deepEqual(results.results.map((r) => r.context.getEvent().getContent().body), ['a searchable sentence about marmalade']);
+
+      const found = await bob.searchUserDirectory({ term: 'alice' });
+      assert.ok(found.results.some((u) => u.user_id === aliceU.userId), JSON.stringify(found));
+    });
+
     it('leave and forget', async () => {
       await bob.leave(roomId);
       await until(alice, () => alice.getRoom(roomId)?.getMember(bobU.userId)?.membership === 'leave', 'alice to see bob leave');

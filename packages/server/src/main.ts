@@ -41,6 +41,8 @@ import { createPushUnreadCounter } from './push/pushUnreadCounter.js';
 import { Pushers } from './push/Pushers.js';
 import { KyselyPusherStore } from './storage/kysely/KyselyPusherStore.js';
 import { KyselyReportStore } from './storage/kysely/KyselyReportStore.js';
+import { OpenIdTokens } from './openid/OpenIdTokens.js';
+import { registerOpenIdUserinfoRoute } from './client-api/openid/registerOpenIdApi.js';
 import { KyselyPushReadStore } from './storage/kysely/KyselyPushReadStore.js';
 
 export interface StartOptions {
@@ -197,6 +199,7 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
     });
 
     // --- http -----------------------------------------------------------------
+    const openIdTokens = new OpenIdTokens(storage.database.db, config.server_name);
     const clientApi: ClientApiDeps = {
       accounts: { config, accounts, sessions, uia, registrationTokens: storage.registrationTokens },
       rooms: { ...rooms, serverName: config.server_name },
@@ -213,17 +216,20 @@ export async function startHomeserver(config: HomeserverConfig, opts: StartOptio
         lifetimeMs: config.turn_user_lifetime_ms, allowGuests: config.turn_allow_guests,
       },
       reports: { store: new KyselyReportStore(storage.database.db), rooms: storage.rooms, pipeline: rooms.pipeline, accounts, logger },
+      openid: openIdTokens,
     };
     const mount: Record<ListenerResource, (router: Router) => void> = {
       client: (router) => registerClientApi(router, clientApi),
-      federation: () => {
-        /* the federation area registers its routes here */
-      },
+      // The federation area registers its routes here; so far only OpenID userinfo.
+      federation: (router) => registerOpenIdUserinfoRoute(router, openIdTokens),
+      openid: (router) => registerOpenIdUserinfoRoute(router, openIdTokens),
     };
 
-    const urls: Record<ListenerResource, string[]> = { client: [], federation: [] };
+    const urls: Record<ListenerResource, string[]> = { client: [], federation: [], openid: [] };
     for (const listener of config.listeners) {
       const names = new Set(listener.resources.flatMap((r) => r.names));
+      // `federation` includes what `openid` serves.
+      if (names.has('federation')) names.delete('openid');
       for (const host of listener.bind_addresses) {
         const { app, router } = createHttpApp({
           logger,

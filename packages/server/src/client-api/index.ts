@@ -18,6 +18,8 @@ import { registerMediaApi, type MediaApiDeps } from './media/registerMediaApi.js
 import { registerSearchApi, type SearchApiDeps } from './search/registerSearchApi.js';
 import { registerVoipApi, type VoipApiDeps } from './voip/registerVoipApi.js';
 import { registerReportsApi, type ReportsApiDeps } from './reports/registerReportsApi.js';
+import { registerOpenIdTokenRoute } from './openid/registerOpenIdApi.js';
+import type { OpenIdTokens } from '../openid/OpenIdTokens.js';
 
 export interface ClientApiDeps {
   accounts: AccountsApiDeps;
@@ -32,6 +34,7 @@ export interface ClientApiDeps {
   search: SearchApiDeps;
   voip: VoipApiDeps;
   reports: ReportsApiDeps;
+  openid: OpenIdTokens;
 }
 
 export function registerClientApi(router: Router, deps: ClientApiDeps): void {
@@ -50,4 +53,5 @@ export function registerClientApi(router: Router, deps: ClientApiDeps): void {
   registerSearchApi(router, deps.search);
   registerVoipApi(router, deps.voip);
   registerReportsApi(router, deps.reports);
+  registerOpenIdTokenRoute(router, deps.openid);
 }

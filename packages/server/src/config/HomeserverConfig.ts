@@ -4,7 +4,8 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from './parseDuration.js';
 
-export type ListenerResource = 'client' | 'federation';
+/** Synapse's resource names: `openid` serves only the OpenID userinfo part of the federation API. */
+export type ListenerResource = 'client' | 'federation' | 'openid';
 
 export interface ListenerConfig {
   port: number;
@@ -150,7 +151,7 @@ function parseListener(raw: unknown, at: string): ListenerConfig {
   const resources = resourcesRaw.map((r, i) => {
     const names = obj(r, `${at}.resources[${i}]`).names;
     if (!Array.isArray(names)) throw new ConfigError(`${at}.resources[${i}].names: must be a list`);
-    return { names: names.map((n, j) => oneOf(n, `${at}.resources[${i}].names[${j}]`, ['client', 'federation'] as const)) };
+    return { names: names.map((n, j) => oneOf(n, `${at}.resources[${i}].names[${j}]`, ['client', 'federation', 'openid'] as const)) };
   });
   const bind = l.bind_addresses ?? ['127.0.0.1'];
   if (!Array.isArray(bind) || bind.length === 0 || !bind.every((b) => typeof b === 'string')) {

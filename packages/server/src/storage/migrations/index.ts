@@ -10,6 +10,7 @@ import { media001, media002 } from './media.js';
 import { search001 } from './search.js';
 import { push001 } from './push.js';
 import { reports001 } from './reports.js';
+import { openid001 } from './openid.js';
 
 export const migrations: Migration[] = [
   accounts001,
@@ -26,4 +27,5 @@ export const migrations: Migration[] = [
   media002,
   push001,
   reports001,
+  openid001,
 ];

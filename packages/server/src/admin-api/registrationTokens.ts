@@ -5,19 +5,16 @@
 //   GET|PUT|DELETE /_synapse/admin/v1/registration_tokens/{token}
 import { randomBytes } from 'node:crypto';
 import { MatrixError } from '@weft/core';
-import type { Router, Requester } from '../http/Router.js';
+import type { Router } from '../http/Router.js';
 import type { RegistrationTokenRecord, RegistrationTokenStore } from '../storage/ports/accounts.js';
 import type { AccountService } from '../users/AccountService.js';
+import { requireAdmin } from './requireAdmin.js';
 
 const PREFIX = ['/_synapse/admin/v1'];
 const TOKEN_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-';
 
 export function registerRegistrationTokenAdminRoutes(router: Router, deps: { store: RegistrationTokenStore; accounts: AccountService }): void {
   const { store } = deps;
-  const requireAdmin = async (user: Requester) => {
-    const u = await deps.accounts.getUser(user.userId);
-    if (!u?.admin) throw new MatrixError(403, 'M_FORBIDDEN', 'You are not a server admin');
-  };
 
   router.route({
     method: 'GET',
@@ -25,7 +22,7 @@ export function registerRegistrationTokenAdminRoutes(router: Router, deps: { sto
     prefixes: PREFIX,
     auth: 'user',
     handler: async (req) => {
-      await requireAdmin(req.user);
+      await requireAdmin(deps.accounts, req.user);
       let tokens = await store.list();
       if (req.query.valid !== undefined) {
         const want = req.query.valid === 'true';
@@ -41,7 +38,7 @@ export function registerRegistrationTokenAdminRoutes(router: Router, deps: { sto
     prefixes: PREFIX,
     auth: 'user',
     handler: async (req) => {
-      await requireAdmin(req.user);
+      await requireAdmin(deps.accounts, req.user);
       const b = req.body;
       const usesAllowed = optInt(b.uses_allowed, 'uses_allowed');
       const expiryTime = optInt(b.expiry_time, 'expiry_time');
@@ -67,7 +64,7 @@ export function registerRegistrationTokenAdminRoutes(router: Router, deps: { sto
     prefixes: PREFIX,
     auth: 'user',
     handler: async (req) => {
-      await requireAdmin(req.user);
+      await requireAdmin(deps.accounts, req.user);
       const t = await store.get(req.params.token!);
       if (!t) throw new MatrixError(404, 'M_NOT_FOUND', 'No such registration token');
       return { body: toWire(t) };
@@ -80,7 +77,7 @@ export function registerRegistrationTokenAdminRoutes(router: Router, deps: { sto
     prefixes: PREFIX,
     auth: 'user',
     handler: async (req) => {
-      await requireAdmin(req.user);
+      await requireAdmin(deps.accounts, req.user);
       if (!(await store.delete(req.params.token!))) throw new MatrixError(404, 'M_NOT_FOUND', 'No such registration token');
       return { body: {} };
     },

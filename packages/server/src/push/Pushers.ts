@@ -14,7 +14,7 @@ import type { OutboxItem, Pusher, PushEventRow, PusherStore } from '../storage/p
 import type { PushReadStore } from '../storage/ports/push.js';
 import type { RoomStore } from '../storage/ports/rooms.js';
 import type { UnreadCounter } from '../sync/ports.js';
-import { isObject, type JsonObject } from '../http/validate.js';
+import { isObject, requireString, type JsonObject } from '../http/validate.js';
 import { roomEvaluator } from './pushUnreadCounter.js';
 
 export interface PushersDeps {
@@ -35,6 +35,8 @@ const MAX_ATTEMPTS = 12;
 const MAX_BACKOFF_MS = 60 * 60 * 1000;
 const GATEWAY_TIMEOUT_MS = 10_000;
 const NOTIFY_PATH = '/_matrix/push/v1/notify';
+
+type PushedEvent = Record<string, unknown> & { type: string; content?: Record<string, unknown>; state_key?: string };
 
 export class Pushers {
   private readonly now: () => number;
@@ -157,13 +159,16 @@ export class Pushers {
       if (row.redactedBy !== null) continue;
       let joined = members.get(row.roomNid);
       if (!joined) members.set(row.roomNid, (joined = await this.deps.store.joinedMembers(row.roomNid)));
+      const ev = JSON.parse(row.json) as PushedEvent;
+      // The event's own description (sender's name, room name and alias) is read once, for the first member it notifies.
+      let described: Promise<JsonObject> | undefined;
       for (const m of joined) {
         if (m.userId === row.sender || m.joinedAt > row.streamPos) continue;
         const pushers = this.byUser.get(m.userId);
         if (!pushers) continue;
         // One event that cannot be evaluated must not hold back every push after it.
         try {
-          const body = await this.notification(row, m.userId, m.joinedAt, pushers);
+          const body = await this.notification(row, ev, m.userId, m.joinedAt, pushers, () => (described ??= this.describe(row, ev)));
           if (body) for (const [pusherId, json] of body) items.push({ pusherId, bodyJson: json });
         } catch (err) {
           this.deps.onError?.(err, `push evaluation of ${row.eventId} for ${m.userId} skipped`);
@@ -175,36 +180,46 @@ export class Pushers {
     if (items.length > 0) this.nextDueCheck = 0;
   }
 
+  /** The event-related fields of a full-format notification (push-gateway-api), the same for every recipient. */
+  private async describe(row: PushEventRow, ev: PushedEvent): Promise<JsonObject> {
+    const full: JsonObject = { event_id: row.eventId, room_id: row.roomId, type: ev.type, sender: row.sender, content: ev.content ?? {} };
+    const [senderMember, name, alias] = await Promise.all([
+      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.member', row.sender),
+      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.name', ''),
+      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.canonical_alias', ''),
+    ]);
+    const field = (r: { json: string } | undefined, key: string) => {
+      const v = r ? (JSON.parse(r.json) as { content?: Record<string, unknown> }).content?.[key] : undefined;
+      return typeof v === 'string' ? v : undefined;
+    };
+    const senderName = field(senderMember, 'displayname');
+    const roomName = field(name, 'name');
+    const roomAlias = field(alias, 'alias');
+    if (senderName !== undefined) full.sender_display_name = senderName;
+    if (roomName !== undefined) full.room_name = roomName;
+    if (roomAlias !== undefined) full.room_alias = roomAlias;
+    return full;
+  }
+
   /** The /notify bodies for one user's pushers when their rules say notify, by pusher ID. */
-  private async notification(row: PushEventRow, userId: string, joinedAt: number, pushers: readonly Pusher[]): Promise<Map<number, string> | undefined> {
-    const ev = JSON.parse(row.json) as Record<string, unknown> & { type: string; content?: Record<string, unknown>; state_key?: string };
-    const contexts = await this.deps.pushReads.roomContexts([row.roomNid], userId);
-    const ctx = contexts.get(row.roomNid);
+  private async notification(
+    row: PushEventRow, ev: PushedEvent, userId: string, joinedAt: number, pushers: readonly Pusher[], described: () => Promise<JsonObject>,
+  ): Promise<Map<number, string> | undefined> {
+    const ctx = (await this.deps.pushReads.roomContexts([row.roomNid], userId)).get(row.roomNid);
     if (!ctx) return undefined;
     const match = findMatchingPushRule(await this.deps.rulesetOf(userId), ev, roomEvaluator(ctx)(row.sender));
     if (!match || !actionsNotify(match.actions)) return undefined;
     const tweaks = tweaksOf(match.actions);
     const unread = (await this.deps.unread(userId, [{ roomId: row.roomId, roomNid: row.roomNid, joinedAt }], row.streamPos)).get(row.roomId);
     const counts = { unread: unread?.notification_count ?? 1 };
-    const eventId = row.eventId;
-    const full: JsonObject = { event_id: eventId, room_id: row.roomId, type: ev.type, sender: row.sender, content: ev.content ?? {} };
-    full.prio = actionsHighlight(match.actions) || 'sound' in tweaks ? 'high' : 'low';
-    const [senderMember, name, alias] = await Promise.all([
-      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.member', row.sender),
-      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.name', ''),
-      this.deps.rooms.currentStateEvent(row.roomNid, 'm.room.canonical_alias', ''),
-    ]);
-    const contentOf = (r: { json: string } | undefined) => (r ? ((JSON.parse(r.json) as { content?: Record<string, unknown> }).content ?? {}) : {});
-    if (typeof contentOf(senderMember).displayname === 'string') full.sender_display_name = contentOf(senderMember).displayname;
-    if (typeof contentOf(name).name === 'string') full.room_name = contentOf(name).name;
-    if (typeof contentOf(alias).alias === 'string') full.room_alias = contentOf(alias).alias;
+    const full: JsonObject = { ...(await described()), prio: actionsHighlight(match.actions) || 'sound' in tweaks ? 'high' : 'low' };
     if (ev.type === 'm.room.member' && ev.state_key === userId) full.user_is_target = true;
     const out = new Map<number, string>();
     for (const p of pushers) {
       const { url: _url, ...data } = p.data;
       const device = { app_id: p.appId, pushkey: p.pushkey, pushkey_ts: Math.floor(p.createdTs / 1000), data, tweaks };
       const notification = data.format === 'event_id_only'
-        ? { event_id: eventId, room_id: row.roomId, counts, devices: [device] }
+        ? { event_id: row.eventId, room_id: row.roomId, counts, devices: [device] }
         : { ...full, counts, devices: [device] };
       out.set(p.id, JSON.stringify({ notification }));
     }
@@ -255,10 +270,9 @@ export class Pushers {
   }
 }
 
+/** requireString, at most `max` characters and no NUL (the value is stored). */
 function requiredString(body: JsonObject, key: string, max: number): string {
-  const v = body[key];
-  if (v === undefined || v === null) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing parameter: ${key}`);
-  if (typeof v !== 'string') throw new MatrixError(400, 'M_BAD_JSON', `${key} must be a string`);
+  const v = requireString(body, key);
   if (v.length > max || v.includes('\u0000')) throw new MatrixError(400, 'M_INVALID_PARAM', `${key} must be at most ${max} characters without NUL`);
   return v;
 }

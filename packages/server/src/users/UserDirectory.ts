@@ -62,12 +62,13 @@ function matchRank(p: DirectoryProfile, words: readonly string[]): number | unde
   const id = p.userId.toLowerCase();
   const name = (p.displayName ?? '').toLowerCase();
   const localpart = id.slice(1, id.includes(':') ? id.indexOf(':') : undefined);
-  const parts = [localpart, ...name.split(/\s+/), ...id.slice(1).split(/[^\p{L}\p{N}]+/u)].filter((w) => w.length > 0);
+  const nameWords = name.split(/\s+/).filter((w) => w.length > 0);
+  const idWords = id.slice(1).split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0);
   let rank = 0;
   for (const word of words) {
     if (!id.includes(word) && !name.includes(word)) return undefined;
-    if (localpart.startsWith(word) || name.split(/\s+/).some((w) => w.startsWith(word))) continue;
-    rank = Math.max(rank, parts.some((w) => w.startsWith(word)) ? 1 : 2);
+    if (localpart.startsWith(word) || nameWords.some((w) => w.startsWith(word))) continue;
+    rank = Math.max(rank, idWords.some((w) => w.startsWith(word)) ? 1 : 2);
   }
   return rank;
 }

@@ -7,6 +7,7 @@
 // downloads of a created ID wait for its content (timeout_ms). Not yet: /media/preview_url — 404.
 import { MatrixError } from '@weft/core';
 import type { Router } from '../../http/Router.js';
+import { queryInt } from '../../http/validate.js';
 import { CLIENT_V1 } from '../../http/Router.js';
 import { DEFAULT_DOWNLOAD_WAIT_MS, type MediaRepository, type ThumbnailMethod } from '../../media/MediaRepository.js';
 import type { LocalMedia } from '../../storage/ports/media.js';
@@ -79,7 +80,7 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
       auth: 'user',
       body: 'none',
       handler: async (req) => {
-        const { media, bytes } = await deps.media.download(req.params.serverName!, req.params.mediaId!, waitMs(req.query.timeout_ms));
+        const { media, bytes } = await deps.media.download(req.params.serverName!, req.params.mediaId!, queryInt(req.query, 'timeout_ms') ?? DEFAULT_DOWNLOAD_WAIT_MS);
         return { body: bytes, headers: downloadHeaders(media, req.params.fileName) };
       },
     });
@@ -92,11 +93,11 @@ export function registerMediaApi(router: Router, deps: MediaApiDeps): void {
     auth: 'user',
     body: 'none',
     handler: async (req) => {
-      const width = dimension(req.query.width, 'width');
-      const height = dimension(req.query.height, 'height');
+      const width = dimension(req.query, 'width');
+      const height = dimension(req.query, 'height');
       const method = req.query.method ?? 'scale';
       if (method !== 'crop' && method !== 'scale') throw new MatrixError(400, 'M_INVALID_PARAM', 'method must be crop or scale');
-      const thumb = await deps.media.thumbnail(req.params.serverName!, req.params.mediaId!, width, height, method as ThumbnailMethod, waitMs(req.query.timeout_ms));
+      const thumb = await deps.media.thumbnail(req.params.serverName!, req.params.mediaId!, width, height, method as ThumbnailMethod, queryInt(req.query, 'timeout_ms') ?? DEFAULT_DOWNLOAD_WAIT_MS);
       return {
         body: thumb.bytes,
         headers: { 'content-type': thumb.contentType, 'content-disposition': INLINE_TYPES.has(thumb.contentType) ? 'inline' : 'attachment', ...CONTENT_HEADERS },
@@ -119,17 +120,10 @@ function uploadMetadata(header: string | string[] | undefined, filename: string 
   return { contentType, fileName: filename === undefined || filename === '' ? null : filename };
 }
 
-/** timeout_ms (authed-content-repo.yaml): how long to wait for content not yet uploaded; capped by the repository. */
-function waitMs(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_DOWNLOAD_WAIT_MS;
-  if (!/^\d{1,15}$/.test(raw)) throw new MatrixError(400, 'M_INVALID_PARAM', 'timeout_ms must be a non-negative integer');
-  return Number(raw);
-}
-
-function dimension(raw: string | undefined, name: string): number {
-  if (raw === undefined) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing parameter: ${name}`);
-  const n = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN;
-  if (!(n >= 1 && n <= 10_000)) throw new MatrixError(400, 'M_INVALID_PARAM', `${name} must be an integer from 1 to 10000`);
+function dimension(query: Record<string, string | undefined>, name: string): number {
+  const n = queryInt(query, name);
+  if (n === undefined) throw new MatrixError(400, 'M_MISSING_PARAM', `Missing parameter: ${name}`);
+  if (n < 1 || n > 10_000) throw new MatrixError(400, 'M_INVALID_PARAM', `${name} must be an integer from 1 to 10000`);
   return n;
 }
 

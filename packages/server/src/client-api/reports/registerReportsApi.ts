@@ -5,8 +5,9 @@
 // Synapse's admin API GET /_synapse/admin/v1/event_reports (events), and logged.
 import { MatrixError } from '@weft/core';
 import type { Logger } from 'pino';
-import type { Router, Requester } from '../../http/Router.js';
-import type { JsonObject } from '../../http/validate.js';
+import type { Router } from '../../http/Router.js';
+import { queryInt, type JsonObject } from '../../http/validate.js';
+import { requireAdmin } from '../../admin-api/requireAdmin.js';
 import type { RoomStore } from '../../storage/ports/rooms.js';
 import type { ContentReport, ReportStore } from '../../storage/ports/reports.js';
 import type { RoomPipeline } from '../../rooms/RoomPipeline.js';
@@ -80,8 +81,8 @@ export function registerReportsApi(router: Router, deps: ReportsApiDeps): void {
     body: 'none',
     handler: async (req) => {
       await requireAdmin(deps.accounts, req.user);
-      const from = intParam(req.query.from, 'from', 0);
-      const limit = Math.min(intParam(req.query.limit, 'limit', 100), 1000);
+      const from = queryInt(req.query, 'from') ?? 0;
+      const limit = Math.min(queryInt(req.query, 'limit') ?? 100, 1000);
       const dir = req.query.dir ?? 'b';
       if (dir !== 'b' && dir !== 'f') throw new MatrixError(400, 'M_INVALID_PARAM', 'dir must be b or f');
       const { reports, total } = await deps.store.list('event', { limit, offset: from, newestFirst: dir === 'b' });
@@ -110,13 +111,5 @@ function reasonOf(body: JsonObject, required: boolean): string | null {
   return reason;
 }
 
-function intParam(raw: string | undefined, name: string, dflt: number): number {
-  if (raw === undefined) return dflt;
-  if (!/^\d{1,9}$/.test(raw)) throw new MatrixError(400, 'M_INVALID_PARAM', `${name} must be a non-negative integer`);
-  return Number(raw);
-}
 
-async function requireAdmin(accounts: Pick<AccountService, 'getUser'>, user: Requester): Promise<void> {
-  if (!(await accounts.getUser(user.userId))?.admin) throw new MatrixError(403, 'M_FORBIDDEN', 'You are not a server admin');
-}
 

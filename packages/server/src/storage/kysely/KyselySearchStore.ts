@@ -60,33 +60,20 @@ export class KyselySearchStore implements SearchStore {
 
   async search(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
     if (q.words.length === 0 || q.roomNids.length === 0 || q.keys.length === 0) return { hits: [], count: 0 };
-    return this.engine === 'sqlite' ? this.searchSqlite(q) : this.searchPostgres(q);
-  }
-
-  private async searchSqlite(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
-    // Each word quoted (no FTS5 syntax from the client) and matched as a prefix.
-    const match = q.words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ');
-    const where = sql`event_search match ${match} and s.room_nid in (${sql.join(q.roomNids)}) and s.key in (${sql.join(q.keys)}) and e.redacted_by is null`;
-    const from = sql`event_search s join events e on e.event_nid = s.rowid`;
+    // The engines differ in the match and the rank only; every word is a prefix, and the
+    // client's text never reaches the engine's query syntax (FTS5: each word quoted;
+    // tsquery: words are letters, digits and _ only).
+    const sqlite = this.engine === 'sqlite';
+    const tsq = sql`to_tsquery('simple', ${q.words.map((w) => `${w}:*`).join(' & ')})`;
+    const from = sqlite ? sql`event_search s join events e on e.event_nid = s.rowid` : sql`event_search s join events e on e.event_nid = s.event_nid`;
+    const match = sqlite ? sql`event_search match ${q.words.map((w) => `"${w.replace(/"/g, '""')}"*`).join(' AND ')}` : sql`s.vector @@ ${tsq}`;
+    // Higher is better (bm25 is lower-is-better).
+    const rank = sqlite ? sql`-bm25(event_search)` : sql`ts_rank(s.vector, ${tsq})`;
+    const where = sql`${match} and s.room_nid in (${sql.join(q.roomNids)}) and s.key in (${sql.join(q.keys)}) and e.redacted_by is null`;
+    const columns = sql`e.event_id, e.event_nid, e.room_nid, e.stream_pos, ${rank} as rank`;
     const page = q.order === 'recent'
-      ? sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, -bm25(event_search) as rank from ${from} where ${where} ${q.beforePos !== undefined ? sql`and e.stream_pos < ${q.beforePos}` : sql``} order by e.stream_pos desc limit ${q.limit}`
-      : sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, -bm25(event_search) as rank from ${from} where ${where} order by bm25(event_search), e.stream_pos desc limit ${q.limit} offset ${q.offset ?? 0}`;
-    const [rows, count] = await Promise.all([
-      page.execute(this.db),
-      sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(this.db),
-    ]);
-    return { hits: rows.rows.map(toHit), count: Number(count.rows[0]?.n ?? 0) };
-  }
-
-  private async searchPostgres(q: SearchQuery): Promise<{ hits: SearchHit[]; count: number }> {
-    // Words reduced to letters and digits (no tsquery syntax from the client), each a prefix.
-    const query = q.words.map((w) => `${w}:*`).join(' & ');
-    const tsq = sql`to_tsquery('simple', ${query})`;
-    const where = sql`s.vector @@ ${tsq} and s.room_nid in (${sql.join(q.roomNids)}) and s.key in (${sql.join(q.keys)}) and e.redacted_by is null`;
-    const from = sql`event_search s join events e on e.event_nid = s.event_nid`;
-    const page = q.order === 'recent'
-      ? sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, ts_rank(s.vector, ${tsq}) as rank from ${from} where ${where} ${q.beforePos !== undefined ? sql`and e.stream_pos < ${q.beforePos}` : sql``} order by e.stream_pos desc limit ${q.limit}`
-      : sql`select e.event_id, e.event_nid, e.room_nid, e.stream_pos, ts_rank(s.vector, ${tsq}) as rank from ${from} where ${where} order by rank desc, e.stream_pos desc limit ${q.limit} offset ${q.offset ?? 0}`;
+      ? sql`select ${columns} from ${from} where ${where} ${q.beforePos !== undefined ? sql`and e.stream_pos < ${q.beforePos}` : sql``} order by e.stream_pos desc limit ${q.limit}`
+      : sql`select ${columns} from ${from} where ${where} order by rank desc, e.stream_pos desc limit ${q.limit} offset ${q.offset ?? 0}`;
     const [rows, count] = await Promise.all([
       page.execute(this.db),
       sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(this.db),
